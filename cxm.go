@@ -1,0 +1,122 @@
+// Package cxm holds the domain types shared by every part of cxm: competency
+// frameworks, their scales, stages and practices. Parsing lives in package
+// framework, scoring in package score, storage and HTTP in their own packages.
+package cxm
+
+// Framework is a competency framework as written in a framework file
+// (shared/spec/scoring.md §1). Frameworks are data: built-ins are embedded
+// YAML files, users write their own.
+type Framework struct {
+	ID          string
+	Version     int
+	Name        string
+	Attribution string
+	Description string
+	Scale       Scale
+	Rule        Rule
+	WeakBelow   float64 // a competency scoring below this is a weakness
+	Stages      []Stage // lowest first
+	Competencies []Competency
+}
+
+// Scale is the answer scale shared by all items of a framework.
+type Scale struct {
+	Min, Max     int
+	Labels       map[int]string // optional labels for some answer values
+	AllowUnknown bool           // respondents may answer "don't know"
+}
+
+// Options is A, the number of answer options.
+func (s Scale) Options() int { return s.Max - s.Min + 1 }
+
+// Rule says how the overall stage is derived from the competency scores.
+type Rule string
+
+const (
+	RuleWeakestLink Rule = "weakest-link" // the stage of the lowest competency
+	RuleMean        Rule = "mean"         // the stage of the mean of the competencies
+)
+
+// Stage is one step of the maturity ladder. From is the lowest score (0..100)
+// that reaches it.
+type Stage struct {
+	ID          string
+	Name        string
+	From        float64
+	Description string
+}
+
+// Competency is a capability the organization is assessed on.
+type Competency struct {
+	ID        string
+	Name      string
+	Summary   string
+	Weakness  Weakness
+	Items     []Item
+	Practices []Practice
+}
+
+// Weakness names what an organization looks like when the competency is weak.
+type Weakness struct {
+	Label   string
+	Meaning string
+}
+
+// Item is one statement a respondent answers on the framework's scale.
+type Item struct {
+	ID      string
+	Text    string
+	Reverse bool    // agreeing means less maturity: value = min + max - answer
+	Weight  float64 // > 0, defaults to 1
+}
+
+// Practice is a proven way to improve a competency. Stages lists the stages
+// at which it is the right next step; empty means any stage.
+type Practice struct {
+	ID          string
+	Title       string
+	Description string
+	Stages      []string
+}
+
+// StageOf returns the index of the last stage whose From is at most score
+// (spec §4.6). Stages are validated to start at 0, so any score in 0..100
+// has a stage.
+func (f *Framework) StageOf(score float64) int {
+	i := 0
+	for j, s := range f.Stages {
+		if s.From <= score {
+			i = j
+		}
+	}
+	return i
+}
+
+// StageIndex returns the index of the stage with the given id, or -1.
+func (f *Framework) StageIndex(id string) int {
+	for i, s := range f.Stages {
+		if s.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+// Competency returns the competency with the given id, or nil.
+func (f *Framework) Competency(id string) *Competency {
+	for i := range f.Competencies {
+		if f.Competencies[i].ID == id {
+			return &f.Competencies[i]
+		}
+	}
+	return nil
+}
+
+// NumItems is the total number of items across all competencies.
+func (f *Framework) NumItems() int {
+	n := 0
+	for _, c := range f.Competencies {
+		n += len(c.Items)
+	}
+	return n
+}

@@ -1,0 +1,420 @@
+// Package framework reads, validates and embeds competency frameworks
+// (shared/spec/scoring.md §1).
+package framework
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/cxmhq/cxm"
+	yaml "go.yaml.in/yaml/v4"
+)
+
+// MaxSize is the largest framework file accepted. Real frameworks are a few
+// kilobytes; the limit keeps a stray upload from costing memory.
+const MaxSize = 4 << 20
+
+// MaxOptions bounds the answer scale (e.g. 0..100 is the widest sensible
+// one) so answers and their distributions stay small.
+const MaxOptions = 101
+
+var slug = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Parse reads a framework file. name is used in error positions. On any
+// problem it returns an ErrorList with every error found, in file order.
+func Parse(name string, data []byte) (*cxm.Framework, error) {
+	p := &parser{file: name, ids: map[string]*yaml.Node{}}
+	if len(data) > MaxSize {
+		p.errs = append(p.errs, cxm.Error{File: name, Msg: fmt.Sprintf("file is larger than %d bytes", MaxSize)})
+		return nil, p.errs
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		var le *yaml.LoadError
+		if errors.As(err, &le) {
+			p.errs = append(p.errs, cxm.Error{File: name, Line: le.Mark.Line, Column: le.Mark.Column, Msg: le.Message})
+		} else {
+			p.errs = append(p.errs, cxm.Error{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")})
+		}
+		return nil, p.errs
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
+		p.errs = append(p.errs, cxm.Error{File: name, Line: 1, Column: 1, Msg: "file is empty"})
+		return nil, p.errs
+	}
+	f := p.framework(doc.Content[0])
+	if len(p.errs) > 0 {
+		sort.SliceStable(p.errs, func(i, j int) bool {
+			a, b := p.errs[i], p.errs[j]
+			return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
+		})
+		return nil, p.errs
+	}
+	return f, nil
+}
+
+type parser struct {
+	file string
+	errs cxm.ErrorList
+	ids  map[string]*yaml.Node // every id in the file, which share one namespace
+}
+
+func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
+	p.errs = append(p.errs, cxm.Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)})
+}
+
+// field describes one key of a mapping: whether it must be present and what
+// to do with its value.
+type field struct {
+	required bool
+	set      func(v *yaml.Node)
+}
+
+// mapping checks that n is a mapping of known keys, reports unknown,
+// duplicate and missing keys, and hands each value to its field.
+func (p *parser) mapping(n *yaml.Node, what string, fields map[string]field) {
+	if n.Kind == yaml.AliasNode {
+		p.errorf(n, "aliases (*name) are not supported in framework files")
+		return
+	}
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "%s must be a mapping of keys to values", what)
+		return
+	}
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		key := k.Value
+		f, ok := fields[key]
+		switch {
+		case !ok:
+			p.errorf(k, "unknown key %q in %s (known keys: %s)", key, what, knownKeys(fields))
+		case seen[key]:
+			p.errorf(k, "key %q appears twice in %s", key, what)
+		default:
+			seen[key] = true
+			if v.Kind == yaml.AliasNode {
+				p.errorf(v, "aliases (*name) are not supported in framework files")
+				continue
+			}
+			f.set(v)
+		}
+	}
+	var missing []string
+	for key, f := range fields {
+		if f.required && !seen[key] {
+			missing = append(missing, key)
+		}
+	}
+	sort.Strings(missing)
+	for _, key := range missing {
+		p.errorf(n, "%s is missing required key %q", what, key)
+	}
+}
+
+func knownKeys(fields map[string]field) string {
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
+}
+
+func (p *parser) scalar(n *yaml.Node, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode {
+		p.errorf(n, "%s must be a single value", what)
+		return "", false
+	}
+	return n.Value, true
+}
+
+// text reads a non-empty string.
+func (p *parser) text(n *yaml.Node, what string, dst *string) {
+	s, ok := p.scalar(n, what)
+	if !ok {
+		return
+	}
+	if n.Tag == "!!null" || strings.TrimSpace(s) == "" {
+		p.errorf(n, "%s must not be empty", what)
+		return
+	}
+	*dst = strings.TrimSpace(s)
+}
+
+func (p *parser) integer(n *yaml.Node, what string, dst *int) bool {
+	s, ok := p.scalar(n, what)
+	if !ok {
+		return false
+	}
+	v, err := strconv.Atoi(s)
+	if err != nil || n.Tag != "!!int" {
+		p.errorf(n, "%s must be a whole number, not %q", what, s)
+		return false
+	}
+	*dst = v
+	return true
+}
+
+func (p *parser) number(n *yaml.Node, what string, dst *float64) bool {
+	s, ok := p.scalar(n, what)
+	if !ok {
+		return false
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || (n.Tag != "!!int" && n.Tag != "!!float") || math.IsNaN(v) || math.IsInf(v, 0) {
+		p.errorf(n, "%s must be a number, not %q", what, s)
+		return false
+	}
+	*dst = v
+	return true
+}
+
+func (p *parser) boolean(n *yaml.Node, what string, dst *bool) {
+	s, ok := p.scalar(n, what)
+	if !ok {
+		return
+	}
+	if n.Tag != "!!bool" {
+		p.errorf(n, "%s must be true or false, not %q", what, s)
+		return
+	}
+	*dst = s == "true" || s == "True" || s == "TRUE"
+}
+
+// id reads an id, checks its form, and records it in the file-wide namespace.
+func (p *parser) id(n *yaml.Node, what string, dst *string) {
+	s, ok := p.scalar(n, what)
+	if !ok {
+		return
+	}
+	if !slug.MatchString(s) {
+		p.errorf(n, "%s %q is not a valid id (lowercase letters and digits, words joined by single hyphens, e.g. %q)", what, s, "customer-connectedness")
+		return
+	}
+	if prev, dup := p.ids[s]; dup {
+		p.errorf(n, "id %q is already used at line %d (ids must be unique across the whole file)", s, prev.Line)
+		return
+	}
+	p.ids[s] = n
+	*dst = s
+}
+
+// list hands each element of a sequence to fn.
+func (p *parser) list(n *yaml.Node, what string, fn func(*yaml.Node)) {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s must be a list", what)
+		return
+	}
+	for _, e := range n.Content {
+		if e.Kind == yaml.AliasNode {
+			p.errorf(e, "aliases (*name) are not supported in framework files")
+			continue
+		}
+		fn(e)
+	}
+}
+
+func (p *parser) framework(n *yaml.Node) *cxm.Framework {
+	f := &cxm.Framework{Rule: cxm.RuleWeakestLink, WeakBelow: 50}
+	var stagesNode, compsNode *yaml.Node
+	var practiceStages []*yaml.Node // practice stage references, checked once all stages are known
+	p.mapping(n, "the framework", map[string]field{
+		"id": {true, func(v *yaml.Node) { p.id(v, "framework id", &f.ID) }},
+		"version": {true, func(v *yaml.Node) {
+			if p.integer(v, "version", &f.Version) && f.Version < 1 {
+				p.errorf(v, "version must be a positive whole number, not %d", f.Version)
+			}
+		}},
+		"name":        {true, func(v *yaml.Node) { p.text(v, "name", &f.Name) }},
+		"attribution": {false, func(v *yaml.Node) { p.text(v, "attribution", &f.Attribution) }},
+		"description": {false, func(v *yaml.Node) { p.text(v, "description", &f.Description) }},
+		"scale":       {true, func(v *yaml.Node) { p.scale(v, &f.Scale) }},
+		"rule": {false, func(v *yaml.Node) {
+			var s string
+			p.text(v, "rule", &s)
+			switch r := cxm.Rule(s); r {
+			case cxm.RuleWeakestLink, cxm.RuleMean:
+				f.Rule = r
+			case "":
+			default:
+				p.errorf(v, "rule must be %q or %q, not %q", cxm.RuleWeakestLink, cxm.RuleMean, s)
+			}
+		}},
+		"weak_below": {false, func(v *yaml.Node) {
+			if p.number(v, "weak_below", &f.WeakBelow) && (f.WeakBelow < 0 || f.WeakBelow > 100) {
+				p.errorf(v, "weak_below must be from 0 to 100, not %g", f.WeakBelow)
+			}
+		}},
+		"stages":       {true, func(v *yaml.Node) { stagesNode = v; f.Stages = p.stages(v) }},
+		"competencies": {true, func(v *yaml.Node) { compsNode = v; f.Competencies = p.competencies(v, &practiceStages) }},
+	})
+	if stagesNode != nil && stagesNode.Kind == yaml.SequenceNode && len(stagesNode.Content) < 2 {
+		p.errorf(stagesNode, "a framework needs at least 2 stages, found %d", len(stagesNode.Content))
+	}
+	if compsNode != nil && compsNode.Kind == yaml.SequenceNode && len(compsNode.Content) == 0 {
+		p.errorf(compsNode, "a framework needs at least 1 competency")
+	}
+	stageIDs := map[string]bool{}
+	for _, s := range f.Stages {
+		stageIDs[s.ID] = true
+	}
+	for _, ref := range practiceStages {
+		if !stageIDs[ref.Value] {
+			p.errorf(ref, "practice names stage %q, which is not a stage of this framework", ref.Value)
+		}
+	}
+	return f
+}
+
+func (p *parser) scale(n *yaml.Node, s *cxm.Scale) {
+	var maxN *yaml.Node
+	var labels *yaml.Node
+	okMin, okMax := false, false
+	p.mapping(n, "scale", map[string]field{
+		"min":           {true, func(v *yaml.Node) { okMin = p.integer(v, "scale min", &s.Min) }},
+		"max":           {true, func(v *yaml.Node) { maxN = v; okMax = p.integer(v, "scale max", &s.Max) }},
+		"labels":        {false, func(v *yaml.Node) { labels = v }},
+		"allow_unknown": {false, func(v *yaml.Node) { p.boolean(v, "allow_unknown", &s.AllowUnknown) }},
+	})
+	if !okMin || !okMax {
+		return
+	}
+	switch {
+	case s.Min >= s.Max:
+		p.errorf(maxN, "scale max (%d) must be greater than min (%d)", s.Max, s.Min)
+	case s.Max-s.Min+1 > MaxOptions:
+		p.errorf(maxN, "scale %d..%d has %d answer options; at most %d are supported", s.Min, s.Max, s.Max-s.Min+1, MaxOptions)
+	}
+	if labels == nil {
+		return
+	}
+	if labels.Kind != yaml.MappingNode {
+		p.errorf(labels, "scale labels must be a mapping of answer values to labels, e.g. {1: Strongly disagree}")
+		return
+	}
+	s.Labels = map[int]string{}
+	for i := 0; i+1 < len(labels.Content); i += 2 {
+		k, v := labels.Content[i], labels.Content[i+1]
+		var x int
+		if !p.integer(k, "label key", &x) {
+			continue
+		}
+		if x < s.Min || x > s.Max {
+			p.errorf(k, "label key %d is outside the scale %d..%d", x, s.Min, s.Max)
+			continue
+		}
+		if _, dup := s.Labels[x]; dup {
+			p.errorf(k, "label for %d appears twice", x)
+			continue
+		}
+		var t string
+		p.text(v, "label", &t)
+		s.Labels[x] = t
+	}
+}
+
+func (p *parser) stages(n *yaml.Node) []cxm.Stage {
+	var out []cxm.Stage
+	var prev *cxm.Stage
+	p.list(n, "stages", func(e *yaml.Node) {
+		var s cxm.Stage
+		var fromN *yaml.Node
+		okFrom := false
+		p.mapping(e, "stage", map[string]field{
+			"id":          {true, func(v *yaml.Node) { p.id(v, "stage id", &s.ID) }},
+			"name":        {true, func(v *yaml.Node) { p.text(v, "stage name", &s.Name) }},
+			"from":        {true, func(v *yaml.Node) { fromN = v; okFrom = p.number(v, "stage from", &s.From) }},
+			"description": {false, func(v *yaml.Node) { p.text(v, "stage description", &s.Description) }},
+		})
+		if okFrom {
+			switch {
+			case s.From < 0 || s.From > 100:
+				p.errorf(fromN, "stage from must be from 0 to 100, not %g", s.From)
+			case prev == nil && s.From != 0:
+				p.errorf(fromN, "the first stage must start from 0, not %g, so that every score has a stage", s.From)
+			case prev != nil && s.From <= prev.From:
+				p.errorf(fromN, "stage from must increase: %g is not above the previous stage's %g", s.From, prev.From)
+			}
+		}
+		out = append(out, s)
+		if okFrom {
+			prev = &out[len(out)-1]
+		}
+	})
+	return out
+}
+
+func (p *parser) competencies(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.Competency {
+	var out []cxm.Competency
+	p.list(n, "competencies", func(e *yaml.Node) {
+		var c cxm.Competency
+		var itemsNode *yaml.Node
+		p.mapping(e, "competency", map[string]field{
+			"id":      {true, func(v *yaml.Node) { p.id(v, "competency id", &c.ID) }},
+			"name":    {true, func(v *yaml.Node) { p.text(v, "competency name", &c.Name) }},
+			"summary": {false, func(v *yaml.Node) { p.text(v, "competency summary", &c.Summary) }},
+			"weakness": {false, func(v *yaml.Node) {
+				p.mapping(v, "weakness", map[string]field{
+					"label":   {true, func(v *yaml.Node) { p.text(v, "weakness label", &c.Weakness.Label) }},
+					"meaning": {false, func(v *yaml.Node) { p.text(v, "weakness meaning", &c.Weakness.Meaning) }},
+				})
+			}},
+			"items":     {true, func(v *yaml.Node) { itemsNode = v; c.Items = p.items(v) }},
+			"practices": {false, func(v *yaml.Node) { c.Practices = p.practices(v, practiceStages) }},
+		})
+		if itemsNode != nil && itemsNode.Kind == yaml.SequenceNode && len(itemsNode.Content) < 2 {
+			p.errorf(itemsNode, "competency %q needs at least 2 items, found %d", c.ID, len(itemsNode.Content))
+		}
+		out = append(out, c)
+	})
+	return out
+}
+
+func (p *parser) items(n *yaml.Node) []cxm.Item {
+	var out []cxm.Item
+	p.list(n, "items", func(e *yaml.Node) {
+		it := cxm.Item{Weight: 1}
+		p.mapping(e, "item", map[string]field{
+			"id":      {true, func(v *yaml.Node) { p.id(v, "item id", &it.ID) }},
+			"text":    {true, func(v *yaml.Node) { p.text(v, "item text", &it.Text) }},
+			"reverse": {false, func(v *yaml.Node) { p.boolean(v, "reverse", &it.Reverse) }},
+			"weight": {false, func(v *yaml.Node) {
+				if p.number(v, "weight", &it.Weight) && it.Weight <= 0 {
+					p.errorf(v, "weight must be greater than 0, not %g", it.Weight)
+				}
+			}},
+		})
+		out = append(out, it)
+	})
+	return out
+}
+
+func (p *parser) practices(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.Practice {
+	var out []cxm.Practice
+	p.list(n, "practices", func(e *yaml.Node) {
+		var pr cxm.Practice
+		p.mapping(e, "practice", map[string]field{
+			"id":          {true, func(v *yaml.Node) { p.id(v, "practice id", &pr.ID) }},
+			"title":       {true, func(v *yaml.Node) { p.text(v, "practice title", &pr.Title) }},
+			"description": {false, func(v *yaml.Node) { p.text(v, "practice description", &pr.Description) }},
+			"stages": {false, func(v *yaml.Node) {
+				p.list(v, "practice stages", func(s *yaml.Node) {
+					var id string
+					p.text(s, "stage id", &id)
+					if id != "" {
+						pr.Stages = append(pr.Stages, id)
+						*practiceStages = append(*practiceStages, s)
+					}
+				})
+			}},
+		})
+		out = append(out, pr)
+	})
+	return out
+}

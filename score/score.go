@@ -1,0 +1,452 @@
+// Package score computes every number of an assessment exactly as
+// shared/spec/scoring.md §3–4 defines it. It is pure: no I/O, no clock, no
+// randomness, so the command line, the server and the reports share it.
+//
+// Responses are streamed through a Scorer, which keeps only running sums
+// (per competency, per group and per item), so memory does not grow with the
+// number of respondents.
+package score
+
+import (
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/cxmhq/cxm"
+)
+
+// NoAnswer marks an item a respondent did not answer (blank, "don't know").
+const NoAnswer = math.MinInt32
+
+// DefaultMinGroup is k, the smallest group whose figures are shown, and
+// MinMinGroup the lowest k anyone may choose (§4.9).
+const (
+	DefaultMinGroup = 5
+	MinMinGroup     = 3
+)
+
+// Options says which attributes responses carry and how to break down.
+type Options struct {
+	Attributes []string // names of the attributes each Response carries, in order
+	GroupBy    []string // attributes to break the results down by
+	MinGroup   int      // k; 0 means DefaultMinGroup
+}
+
+// Response is one respondent's answers. Answers has one entry per framework
+// item in file order (NoAnswer when not answered); Attrs is aligned with
+// Options.Attributes. The Scorer does not keep either slice.
+type Response struct {
+	Answers []int
+	Attrs   []string
+}
+
+// Scorer accumulates responses for one framework.
+type Scorer struct {
+	fw       *cxm.Framework
+	opts     Options
+	items    []itemInfo
+	comps    []compAcc
+	counts   [][]int // per item, per answer option
+	groupBy  []int   // index into Attrs of each GroupBy attribute
+	groups   []map[string]*groupAcc
+	n        int
+	groupBuf []*groupAcc
+}
+
+type itemInfo struct {
+	id      string
+	comp    int
+	reverse bool
+	weight  float64
+}
+
+type compAcc struct {
+	lo, hi   int     // the competency's items are items[lo:hi]
+	index    moments // respondent indices (§4.1–4.3)
+	complete []moments
+	total    moments // sums of complete respondents' item values (§4.4)
+}
+
+type groupAcc struct {
+	value string
+	n     int
+	comps []moments
+}
+
+// New returns a Scorer for framework f.
+func New(f *cxm.Framework, o Options) (*Scorer, error) {
+	if o.MinGroup == 0 {
+		o.MinGroup = DefaultMinGroup
+	}
+	if o.MinGroup < MinMinGroup {
+		return nil, fmt.Errorf("minimum group size must be at least %d, not %d", MinMinGroup, o.MinGroup)
+	}
+	s := &Scorer{fw: f, opts: o}
+	for c, comp := range f.Competencies {
+		acc := compAcc{lo: len(s.items), complete: make([]moments, len(comp.Items))}
+		for _, it := range comp.Items {
+			s.items = append(s.items, itemInfo{id: it.ID, comp: c, reverse: it.Reverse, weight: it.Weight})
+		}
+		acc.hi = len(s.items)
+		s.comps = append(s.comps, acc)
+	}
+	s.counts = make([][]int, len(s.items))
+	for i := range s.counts {
+		s.counts[i] = make([]int, f.Scale.Options())
+	}
+	seen := map[string]bool{}
+	for _, g := range o.GroupBy {
+		if seen[g] {
+			return nil, fmt.Errorf("attribute %q is named twice in the breakdown", g)
+		}
+		seen[g] = true
+		i := indexOf(o.Attributes, g)
+		if i < 0 {
+			return nil, fmt.Errorf("cannot break down by %q: the responses have no such attribute (they have: %s)", g, listOrNone(o.Attributes))
+		}
+		s.groupBy = append(s.groupBy, i)
+		s.groups = append(s.groups, map[string]*groupAcc{})
+	}
+	return s, nil
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+func listOrNone(list []string) string {
+	if len(list) == 0 {
+		return "none"
+	}
+	s := ""
+	for i, x := range list {
+		if i > 0 {
+			s += ", "
+		}
+		s += fmt.Sprintf("%q", x)
+	}
+	return s
+}
+
+// Add scores one response. An invalid response is refused whole and changes
+// nothing.
+func (s *Scorer) Add(r Response) error {
+	sc := s.fw.Scale
+	if len(r.Answers) != len(s.items) {
+		return fmt.Errorf("response has %d answers, the framework has %d items", len(r.Answers), len(s.items))
+	}
+	if len(r.Attrs) != len(s.opts.Attributes) {
+		return fmt.Errorf("response has %d attributes, expected %d", len(r.Attrs), len(s.opts.Attributes))
+	}
+	for i, a := range r.Answers {
+		if a != NoAnswer && (a < sc.Min || a > sc.Max) {
+			return fmt.Errorf("item %s: %d is not an integer from %d to %d", s.items[i].id, a, sc.Min, sc.Max)
+		}
+	}
+	s.n++
+	gs := s.groupBuf[:0]
+	for gi, ai := range s.groupBy {
+		v := r.Attrs[ai]
+		g := s.groups[gi][v]
+		if g == nil {
+			g = &groupAcc{value: v, comps: make([]moments, len(s.comps))}
+			s.groups[gi][v] = g
+		}
+		g.n++
+		gs = append(gs, g)
+	}
+	s.groupBuf = gs
+
+	span := float64(sc.Max - sc.Min)
+	for c := range s.comps {
+		acc := &s.comps[c]
+		var sumW, sumWV float64
+		answered := 0
+		for i := acc.lo; i < acc.hi; i++ {
+			a := r.Answers[i]
+			if a == NoAnswer {
+				continue
+			}
+			s.counts[i][a-sc.Min]++
+			v := s.value(i, a)
+			sumW += s.items[i].weight
+			sumWV += s.items[i].weight * float64(v)
+			answered++
+		}
+		j := acc.hi - acc.lo
+		if 2*answered < j { // fewer than ceil(J/2) answered (§4.1)
+			continue
+		}
+		index := 100 * (sumWV/sumW - float64(sc.Min)) / span
+		acc.index.add(index)
+		for _, g := range gs {
+			g.comps[c].add(index)
+		}
+		if answered == j {
+			total := 0
+			for i := acc.lo; i < acc.hi; i++ {
+				v := s.value(i, r.Answers[i])
+				acc.complete[i-acc.lo].add(float64(v))
+				total += v
+			}
+			acc.total.add(float64(total))
+		}
+	}
+	return nil
+}
+
+// value applies reverse keying (§3).
+func (s *Scorer) value(i, answer int) int {
+	if s.items[i].reverse {
+		return s.fw.Scale.Min + s.fw.Scale.Max - answer
+	}
+	return answer
+}
+
+// Result computes the figures for the responses added so far. It may be
+// called more than once.
+func (s *Scorer) Result() *Result {
+	f := s.fw
+	q := tQuantiles{}
+	res := &Result{
+		Framework:    FrameworkRef{ID: f.ID, Version: f.Version},
+		Respondents:  s.n,
+		MinGroup:     s.opts.MinGroup,
+		Competencies: []Competency{},
+		Unscored:     []string{},
+		Overall:      Overall{Rule: string(f.Rule), Diagnosis: []Diagnosis{}},
+		Items:        []Item{},
+		Groups:       map[string][]Group{},
+		Suppressed:   map[string]int{},
+		Gaps:         map[string][]Gap{},
+		GroupBy:      append([]string{}, s.opts.GroupBy...),
+	}
+	for c, comp := range f.Competencies {
+		acc := &s.comps[c]
+		if acc.index.n == 0 {
+			res.Unscored = append(res.Unscored, comp.ID)
+			continue
+		}
+		sd, ci := q.spread(acc.index)
+		res.Competencies = append(res.Competencies, Competency{
+			ID: comp.ID, Name: comp.Name, N: acc.index.n, Score: acc.index.mean, SD: sd, CI: ci,
+			Alpha: alpha(acc), Rwg: rwg(acc, f.Scale.Options()), Complete: acc.total.n,
+			Stage: f.Stages[f.StageOf(acc.index.mean)].ID, Weak: acc.index.mean < f.WeakBelow,
+		})
+	}
+	s.overall(res)
+	s.itemResults(res)
+	for gi, attr := range s.opts.GroupBy {
+		s.breakdown(res, attr, s.groups[gi], q)
+	}
+	return res
+}
+
+// alpha is Cronbach's alpha over the complete respondents (§4.4).
+func alpha(acc *compAcc) *float64 {
+	j := float64(len(acc.complete))
+	vt := acc.total.variance()
+	if acc.total.n < 2 || vt == 0 {
+		return nil
+	}
+	sum := 0.0
+	for _, m := range acc.complete {
+		sum += m.variance()
+	}
+	return ptr(j / (j - 1) * (1 - sum/vt))
+}
+
+// rwg is rwg(j) against a uniform null distribution over the A answer
+// options, truncated to 0 when the observed variance exceeds it (§4.5).
+func rwg(acc *compAcc, options int) *float64 {
+	if acc.total.n < 2 {
+		return nil
+	}
+	j := float64(len(acc.complete))
+	mean := 0.0
+	for _, m := range acc.complete {
+		mean += m.variance()
+	}
+	mean /= j
+	a := float64(options)
+	sigma := (a*a - 1) / 12
+	if mean > sigma {
+		return ptr(0)
+	}
+	qq := mean / sigma
+	return ptr(j * (1 - qq) / (j*(1-qq) + qq))
+}
+
+// overall applies §4.7–4.8 to the scored competencies.
+func (s *Scorer) overall(res *Result) {
+	f := s.fw
+	if len(res.Competencies) == 0 {
+		return
+	}
+	sum := 0.0
+	weakest := &res.Competencies[0]
+	for i := range res.Competencies {
+		c := &res.Competencies[i]
+		sum += c.Score
+		if c.Score < weakest.Score {
+			weakest = c
+		}
+	}
+	mean := sum / float64(len(res.Competencies))
+	res.Overall.Mean = &mean
+	res.Overall.Weakest = weakest.ID
+	basis := weakest.Score
+	if f.Rule == cxm.RuleMean {
+		basis = mean
+	}
+	res.Overall.Stage = f.Stages[f.StageOf(basis)].ID
+	for _, c := range res.Competencies {
+		if c.Weak {
+			res.Overall.Diagnosis = append(res.Overall.Diagnosis, Diagnosis{
+				Competency: c.ID, Label: f.Competency(c.ID).Weakness.Label, Score: c.Score,
+			})
+		}
+	}
+	sort.SliceStable(res.Overall.Diagnosis, func(i, j int) bool {
+		return res.Overall.Diagnosis[i].Score < res.Overall.Diagnosis[j].Score
+	})
+}
+
+func (s *Scorer) itemResults(res *Result) {
+	sc := s.fw.Scale
+	for i, it := range s.items {
+		n, sum := 0, 0
+		for k, c := range s.counts[i] {
+			n += c
+			sum += c * s.value(i, sc.Min+k)
+		}
+		item := Item{ID: it.id, Competency: s.fw.Competencies[it.comp].ID, N: n, Counts: append([]int{}, s.counts[i]...)}
+		if n > 0 {
+			item.Index = ptr(100 * (float64(sum)/float64(n) - float64(sc.Min)) / float64(sc.Max-sc.Min))
+		}
+		res.Items = append(res.Items, item)
+	}
+}
+
+// breakdown adds the groups of one attribute with anonymity rules applied
+// (§4.9). Groups are listed in order of their value.
+func (s *Scorer) breakdown(res *Result, attr string, m map[string]*groupAcc, q tQuantiles) {
+	k := s.opts.MinGroup
+	groups := make([]*groupAcc, 0, len(m))
+	for _, g := range m {
+		groups = append(groups, g)
+	}
+	sort.Slice(groups, func(i, j int) bool { return groups[i].value < groups[j].value })
+
+	counts := make([]int, len(groups))
+	for i, g := range groups {
+		counts[i] = g.n
+	}
+	hidden := suppress(counts, make([]bool, len(groups)), k)
+
+	// The same rule per competency, over the respondents who answered it, so
+	// that a shown group never reveals a competency only a few of its
+	// members answered, directly or by subtraction.
+	cells := make([][]bool, len(s.comps))
+	for c := range s.comps {
+		n := make([]int, len(groups))
+		for i, g := range groups {
+			n[i] = g.comps[c].n
+		}
+		cells[c] = suppress(n, append([]bool{}, hidden...), k)
+	}
+
+	shown := []Group{}
+	suppressed := 0
+	for i, g := range groups {
+		if hidden[i] {
+			suppressed++
+			continue
+		}
+		out := Group{Value: g.value, N: g.n, Competencies: []GroupCompetency{}}
+		for c, comp := range s.fw.Competencies {
+			if s.comps[c].index.n == 0 {
+				continue // unscored overall, so unscored in every group
+			}
+			gc := GroupCompetency{ID: comp.ID, N: g.comps[c].n}
+			if cells[c][i] {
+				gc.Suppressed = true
+			} else {
+				gc.Score = ptr(g.comps[c].mean)
+				gc.SD, gc.CI = q.spread(g.comps[c])
+				gc.Stage = s.fw.Stages[s.fw.StageOf(g.comps[c].mean)].ID
+			}
+			out.Competencies = append(out.Competencies, gc)
+		}
+		shown = append(shown, out)
+	}
+	res.Groups[attr] = shown
+	res.Suppressed[attr] = suppressed
+	res.Gaps[attr] = gaps(shown)
+}
+
+// suppress hides every count below k, then, while the hidden counts add up
+// to between 1 and k − 1, the smallest shown count too, so no hidden figure
+// can be recovered by subtracting the shown ones from the total (§4.9).
+// hidden may arrive with entries already hidden; it is returned updated.
+func suppress(counts []int, hidden []bool, k int) []bool {
+	total := 0
+	for i, c := range counts {
+		if c < k {
+			hidden[i] = true
+		}
+		if hidden[i] {
+			total += c
+		}
+	}
+	for total > 0 && total < k {
+		j := -1
+		for i, c := range counts {
+			if !hidden[i] && (j < 0 || c < counts[j]) {
+				j = i
+			}
+		}
+		if j < 0 {
+			break
+		}
+		hidden[j] = true
+		total += counts[j]
+	}
+	return hidden
+}
+
+// gaps is, per competency, the highest minus the lowest shown group score;
+// a competency shown in fewer than two groups has no gap.
+func gaps(groups []Group) []Gap {
+	out := []Gap{}
+	if len(groups) == 0 {
+		return out
+	}
+	for c := range groups[0].Competencies {
+		var hi, lo *Group
+		var hs, ls float64
+		shown := 0
+		for i := range groups {
+			sc := groups[i].Competencies[c].Score
+			if sc == nil {
+				continue
+			}
+			shown++
+			if hi == nil || *sc > hs {
+				hi, hs = &groups[i], *sc
+			}
+			if lo == nil || *sc < ls {
+				lo, ls = &groups[i], *sc
+			}
+		}
+		if shown >= 2 {
+			out = append(out, Gap{Competency: groups[0].Competencies[c].ID, High: hi.Value, Low: lo.Value, Gap: hs - ls})
+		}
+	}
+	return out
+}
