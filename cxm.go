@@ -7,23 +7,24 @@ package cxm
 // (shared/spec/scoring.md §1). Frameworks are data: built-ins are embedded
 // YAML files, users write their own.
 type Framework struct {
-	ID          string
-	Version     int
-	Name        string
-	Attribution string
-	Description string
-	Scale       Scale
-	Rule        Rule
-	WeakBelow   float64 // a competency scoring below this is a weakness
-	Stages      []Stage // lowest first
-	Competencies []Competency
+	ID           string       `json:"id"`
+	Version      int          `json:"version"`
+	Name         string       `json:"name"`
+	Attribution  string       `json:"attribution,omitempty"`
+	Description  string       `json:"description,omitempty"`
+	Scale        Scale        `json:"scale"`
+	Rule         Rule         `json:"rule"`
+	WeakBelow    float64      `json:"weak_below"` // a competency scoring below this is a weakness
+	Stages       []Stage      `json:"stages"`     // lowest first
+	Competencies []Competency `json:"competencies"`
 }
 
 // Scale is the answer scale shared by all items of a framework.
 type Scale struct {
-	Min, Max     int
-	Labels       map[int]string // optional labels for some answer values
-	AllowUnknown bool           // respondents may answer "don't know"
+	Min          int            `json:"min"`
+	Max          int            `json:"max"`
+	Labels       map[int]string `json:"labels,omitempty"` // optional labels for some answer values
+	AllowUnknown bool           `json:"allow_unknown"`    // respondents may answer "don't know"
 }
 
 // Options is A, the number of answer options.
@@ -40,43 +41,43 @@ const (
 // Stage is one step of the maturity ladder. From is the lowest score (0..100)
 // that reaches it.
 type Stage struct {
-	ID          string
-	Name        string
-	From        float64
-	Description string
+	ID          string  `json:"id"`
+	Name        string  `json:"name"`
+	From        float64 `json:"from"`
+	Description string  `json:"description,omitempty"`
 }
 
 // Competency is a capability the organization is assessed on.
 type Competency struct {
-	ID        string
-	Name      string
-	Summary   string
-	Weakness  Weakness
-	Items     []Item
-	Practices []Practice
+	ID        string     `json:"id"`
+	Name      string     `json:"name"`
+	Summary   string     `json:"summary,omitempty"`
+	Weakness  Weakness   `json:"weakness"`
+	Items     []Item     `json:"items"`
+	Practices []Practice `json:"practices"`
 }
 
 // Weakness names what an organization looks like when the competency is weak.
 type Weakness struct {
-	Label   string
-	Meaning string
+	Label   string `json:"label"`
+	Meaning string `json:"meaning,omitempty"`
 }
 
 // Item is one statement a respondent answers on the framework's scale.
 type Item struct {
-	ID      string
-	Text    string
-	Reverse bool    // agreeing means less maturity: value = min + max - answer
-	Weight  float64 // > 0, defaults to 1
+	ID      string  `json:"id"`
+	Text    string  `json:"text"`
+	Reverse bool    `json:"reverse"` // agreeing means less maturity: value = min + max - answer
+	Weight  float64 `json:"weight"`  // > 0, defaults to 1
 }
 
 // Practice is a proven way to improve a competency. Stages lists the stages
 // at which it is the right next step; empty means any stage.
 type Practice struct {
-	ID          string
-	Title       string
-	Description string
-	Stages      []string
+	ID          string   `json:"id"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Stages      []string `json:"stages"`
 }
 
 // StageOf returns the index of the last stage whose From is at most score
@@ -119,4 +120,13 @@ func (f *Framework) NumItems() int {
 		n += len(c.Items)
 	}
 	return n
+}
+
+// StageName returns the name of the stage with the given id (the id itself
+// when there is none).
+func (f *Framework) StageName(id string) string {
+	if i := f.StageIndex(id); i >= 0 {
+		return f.Stages[i].Name
+	}
+	return id
 }

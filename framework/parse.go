@@ -92,6 +92,8 @@ func (p *parser) mapping(n *yaml.Node, what string, fields map[string]field) {
 		key := k.Value
 		f, ok := fields[key]
 		switch {
+		case k.Kind == yaml.AliasNode: // its Value is the anchor's name, not the key
+			p.errorf(k, "aliases (*name) are not supported in framework files")
 		case !ok:
 			p.errorf(k, "unknown key %q in %s (known keys: %s)", key, what, knownKeys(fields))
 		case seen[key]:
@@ -180,11 +182,18 @@ func (p *parser) boolean(n *yaml.Node, what string, dst *bool) {
 	if !ok {
 		return
 	}
-	if n.Tag != "!!bool" {
-		p.errorf(n, "%s must be true or false, not %q", what, s)
+	// An explicit tag (!!bool yes) keeps a value YAML would not read as a
+	// boolean, so the value itself is checked, not only the tag.
+	switch {
+	case n.Tag != "!!bool":
+	case s == "true" || s == "True" || s == "TRUE":
+		*dst = true
+		return
+	case s == "false" || s == "False" || s == "FALSE":
+		*dst = false
 		return
 	}
-	*dst = s == "true" || s == "True" || s == "TRUE"
+	p.errorf(n, "%s must be true or false, not %q", what, s)
 }
 
 // id reads an id, checks its form, and records it in the file-wide namespace.
@@ -277,8 +286,8 @@ func (p *parser) scale(n *yaml.Node, s *cxm.Scale) {
 	var labels *yaml.Node
 	okMin, okMax := false, false
 	p.mapping(n, "scale", map[string]field{
-		"min":           {true, func(v *yaml.Node) { okMin = p.integer(v, "scale min", &s.Min) }},
-		"max":           {true, func(v *yaml.Node) { maxN = v; okMax = p.integer(v, "scale max", &s.Max) }},
+		"min":           {true, func(v *yaml.Node) { okMin = p.scaleValue(v, "scale min", &s.Min) }},
+		"max":           {true, func(v *yaml.Node) { maxN = v; okMax = p.scaleValue(v, "scale max", &s.Max) }},
 		"labels":        {false, func(v *yaml.Node) { labels = v }},
 		"allow_unknown": {false, func(v *yaml.Node) { p.boolean(v, "allow_unknown", &s.AllowUnknown) }},
 	})
@@ -319,6 +328,22 @@ func (p *parser) scale(n *yaml.Node, s *cxm.Scale) {
 	}
 }
 
+// maxScaleValue bounds scale min and max, so that max - min + 1 cannot
+// overflow (which let any range pass the MaxOptions check) and no answer can
+// collide with score.NoAnswer (math.MinInt32).
+const maxScaleValue = 1_000_000
+
+func (p *parser) scaleValue(n *yaml.Node, what string, dst *int) bool {
+	if !p.integer(n, what, dst) {
+		return false
+	}
+	if *dst < -maxScaleValue || *dst > maxScaleValue {
+		p.errorf(n, "%s must be from %d to %d, not %d", what, -maxScaleValue, maxScaleValue, *dst)
+		return false
+	}
+	return true
+}
+
 func (p *parser) stages(n *yaml.Node) []cxm.Stage {
 	var out []cxm.Stage
 	var prev *cxm.Stage
@@ -336,7 +361,7 @@ func (p *parser) stages(n *yaml.Node) []cxm.Stage {
 			switch {
 			case s.From < 0 || s.From > 100:
 				p.errorf(fromN, "stage from must be from 0 to 100, not %g", s.From)
-			case prev == nil && s.From != 0:
+			case len(out) == 0 && s.From != 0: // not prev == nil: the first stage's from may be invalid
 				p.errorf(fromN, "the first stage must start from 0, not %g, so that every score has a stage", s.From)
 			case prev != nil && s.From <= prev.From:
 				p.errorf(fromN, "stage from must increase: %g is not above the previous stage's %g", s.From, prev.From)

@@ -25,20 +25,21 @@ const RespondentColumn = "respondent"
 
 // Reader reads the rows of a response file for one framework.
 type Reader struct {
-	name     string
-	csv      *csv.Reader
-	fw       *cxm.Framework
-	header   []string
-	itemCol  []int // the column of each framework item, in framework order
-	attrCol  []int
-	attrs    []string
-	respCol  int // -1 when there is no respondent column
-	answers  []int
-	values   []string
-	ids      map[string]int // respondent id -> row, to refuse duplicates
-	rows     int
-	errs     cxm.ErrorList
-	extra    int // errors beyond MaxErrors
+	name    string
+	csv     *csv.Reader
+	fw      *cxm.Framework
+	header  []string
+	itemCol []int // the column of each framework item, in framework order
+	colItem []int // the item index of each column, -1 for other columns
+	attrCol []int
+	attrs   []string
+	respCol int // -1 when there is no respondent column
+	answers []int
+	values  []string
+	ids     map[string]int // respondent id -> row, to refuse duplicates
+	rows    int
+	errs    cxm.ErrorList
+	extra   int // errors beyond MaxErrors
 }
 
 // NewReader reads and checks the header. name is used in error positions.
@@ -114,11 +115,20 @@ func (rd *Reader) readHeader() error {
 		}
 	}
 	if len(missing) > 0 {
-		errs = append(errs, cxm.Error{File: rd.name, Line: 1, Column: 1,
-			Msg: fmt.Sprintf("header: no column for %d item(s) of framework %s: %s", len(missing), rd.fw.ID, strings.Join(missing, ", "))})
+		// At the start of the header, hence first: errors are in file order.
+		line, _ := rd.csv.FieldPos(0)
+		errs = append(cxm.ErrorList{{File: rd.name, Line: line, Column: 1,
+			Msg: fmt.Sprintf("header: no column for %d item(s) of framework %s: %s", len(missing), rd.fw.ID, strings.Join(missing, ", "))}}, errs...)
 	}
 	if len(errs) > 0 {
 		return errs
+	}
+	rd.colItem = make([]int, len(rd.header))
+	for col := range rd.colItem {
+		rd.colItem[col] = -1
+	}
+	for i, col := range rd.itemCol {
+		rd.colItem[col] = i
 	}
 	rd.answers = make([]int, len(items))
 	rd.values = make([]string, len(rd.attrs))
@@ -156,21 +166,22 @@ func (rd *Reader) Each(fn func(score.Response) error) error {
 			break // the CSV itself is broken: what follows cannot be trusted
 		}
 		ok := true
-		for i, col := range rd.itemCol {
-			v, good := parseAnswer(rec[col], sc)
-			if !good {
-				rd.fieldError(row, col, "%q is not an integer from %d to %d", strings.TrimSpace(rec[col]), sc.Min, sc.Max)
-				ok = false
-			}
-			rd.answers[i] = v
-		}
-		if rd.respCol >= 0 {
-			id := strings.TrimSpace(rec[rd.respCol])
-			if prev, dup := rd.ids[id]; dup && id != "" {
-				rd.fieldError(row, rd.respCol, "respondent %q is already used in row %d", id, prev)
-				ok = false
-			} else if id != "" {
-				rd.ids[id] = row
+		for col, raw := range rec { // column by column, so that errors are in file order
+			if i := rd.colItem[col]; i >= 0 {
+				v, good := parseAnswer(raw, sc)
+				if !good {
+					rd.fieldError(row, col, "%q is not an integer from %d to %d", strings.TrimSpace(raw), sc.Min, sc.Max)
+					ok = false
+				}
+				rd.answers[i] = v
+			} else if col == rd.respCol {
+				id := strings.TrimSpace(raw)
+				if prev, dup := rd.ids[id]; dup && id != "" {
+					rd.fieldError(row, col, "respondent %q is already used in row %d", id, prev)
+					ok = false
+				} else if id != "" {
+					rd.ids[id] = row
+				}
 			}
 		}
 		for i, col := range rd.attrCol {
@@ -218,6 +229,10 @@ func (rd *Reader) csvError(err error) cxm.Error {
 // parseAnswer reads one answer: an integer on the scale, or one of the
 // spellings of "no answer" (§2).
 func parseAnswer(s string, sc cxm.Scale) (int, bool) {
+	if len(s) == 1 && s[0] >= '0' && s[0] <= '9' { // the common case, without allocation
+		v := int(s[0] - '0')
+		return v, v >= sc.Min && v <= sc.Max
+	}
 	s = strings.TrimSpace(s)
 	switch strings.ToLower(s) {
 	case "", "na", "dk", "?":

@@ -1,0 +1,219 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/framework"
+	"github.com/spf13/cobra"
+)
+
+func newFrameworkCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "framework",
+		Short: "List, show and check competency frameworks",
+	}
+	cmd.AddCommand(newFrameworkListCmd(), newFrameworkShowCmd(), newFrameworkLintCmd())
+	return cmd
+}
+
+func newFrameworkListCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the built-in frameworks",
+		Args:  args(cobra.NoArgs),
+	}
+	format := addFormat(cmd, "table", "json")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		out := cmd.OutOrStdout()
+		if format.value == "json" {
+			type entry struct {
+				ID           string `json:"id"`
+				Version      int    `json:"version"`
+				Name         string `json:"name"`
+				Competencies int    `json:"competencies"`
+				Items        int    `json:"items"`
+			}
+			list := []entry{}
+			for _, f := range framework.Builtins() {
+				list = append(list, entry{f.ID, f.Version, f.Name, len(f.Competencies), f.NumItems()})
+			}
+			return writeJSON(out, list)
+		}
+		tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tVERSION\tNAME\tCOMPETENCIES\tSTATEMENTS")
+		for _, f := range framework.Builtins() {
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%d\t%d\n", f.ID, f.Version, f.Name, len(f.Competencies), f.NumItems())
+		}
+		return tw.Flush()
+	}
+	return cmd
+}
+
+func newFrameworkShowCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "show ID|FILE",
+		Short: "Show a framework: stages, competencies, statements and practices",
+		Long: `Show a built-in framework (by id) or a framework file.
+
+--format yaml prints the framework file itself: a good start for your own
+framework (cxm framework show temkin-four --format yaml > mine.yaml).`,
+		Args: args(cobra.ExactArgs(1)),
+	}
+	format := addFormat(cmd, "text", "json", "yaml")
+	cmd.RunE = func(cmd *cobra.Command, a []string) error {
+		out := cmd.OutOrStdout()
+		if format.value == "yaml" {
+			data, ok := framework.BuiltinSource(a[0])
+			if !ok {
+				var err error
+				if data, err = os.ReadFile(a[0]); err != nil {
+					return err
+				}
+			}
+			_, err := out.Write(data)
+			return err
+		}
+		f, err := framework.Resolve(a[0])
+		if err != nil {
+			return err
+		}
+		if format.value == "json" {
+			return writeJSON(out, f)
+		}
+		return showFramework(out, f)
+	}
+	return cmd
+}
+
+func showFramework(w io.Writer, f *cxm.Framework) error {
+	fmt.Fprintf(w, "%s (%s, version %d)\n", f.Name, f.ID, f.Version)
+	if f.Attribution != "" {
+		fmt.Fprintf(w, "After: %s\n", f.Attribution)
+	}
+	if f.Description != "" {
+		fmt.Fprintf(w, "\n%s\n", wrap(f.Description, 78, ""))
+	}
+	fmt.Fprintf(w, "\nScale %d..%d", f.Scale.Min, f.Scale.Max)
+	if f.Scale.AllowUnknown {
+		fmt.Fprint(w, ", \"don't know\" allowed")
+	}
+	fmt.Fprintf(w, ". Rule: %s. Weak below %g.\n", f.Rule, f.WeakBelow)
+	fmt.Fprintln(w, "\nSTAGES")
+	for _, s := range f.Stages {
+		fmt.Fprintf(w, "  from %3g  %s — %s\n", s.From, s.Name, s.Description)
+	}
+	for _, c := range f.Competencies {
+		fmt.Fprintf(w, "\n%s (%s)\n", strings.ToUpper(c.Name), c.ID)
+		if c.Summary != "" {
+			fmt.Fprintf(w, "%s\n", wrap(c.Summary, 78, ""))
+		}
+		if c.Weakness.Label != "" {
+			fmt.Fprintf(w, "When weak: %s. %s\n", c.Weakness.Label, c.Weakness.Meaning)
+		}
+		fmt.Fprintln(w, "Statements (R = reverse-keyed):")
+		for _, it := range c.Items {
+			mark := " "
+			if it.Reverse {
+				mark = "R"
+			}
+			weight := ""
+			if it.Weight != 1 {
+				weight = fmt.Sprintf(" (weight %g)", it.Weight)
+			}
+			fmt.Fprintf(w, "  %s %-8s %s%s\n", mark, it.ID, it.Text, weight)
+		}
+		if len(c.Practices) > 0 {
+			fmt.Fprintln(w, "Practices:")
+			for _, p := range c.Practices {
+				stages := "any stage"
+				if len(p.Stages) > 0 {
+					stages = strings.Join(p.Stages, ", ")
+				}
+				fmt.Fprintf(w, "  - %s [%s]\n", p.Title, stages)
+			}
+		}
+	}
+	return nil
+}
+
+func newFrameworkLintCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "lint FILE...",
+		Short: "Check framework files and report every problem with file:line:column",
+		Args:  args(cobra.MinimumNArgs(1)),
+	}
+	format := addFormat(cmd, "text", "json")
+	cmd.RunE = func(cmd *cobra.Command, files []string) error {
+		type report struct {
+			File   string   `json:"file"`
+			OK     bool     `json:"ok"`
+			ID     string   `json:"id,omitempty"`
+			Errors []string `json:"errors"`
+		}
+		var reports []report
+		var all cxm.ErrorList
+		for _, name := range files {
+			r := report{File: name, Errors: []string{}}
+			f, err := framework.Load(name)
+			switch e := err.(type) {
+			case nil:
+				r.OK, r.ID = true, f.ID
+				if format.value == "text" {
+					fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%s version %d: %d stages, %d competencies, %d statements)\n",
+						name, f.ID, f.Version, len(f.Stages), len(f.Competencies), f.NumItems())
+				}
+			case cxm.ErrorList:
+				all = append(all, e...)
+				for _, x := range e {
+					r.Errors = append(r.Errors, x.Error())
+				}
+			default:
+				all = append(all, cxm.Error{File: name, Msg: err.Error()})
+				r.Errors = append(r.Errors, err.Error())
+			}
+			reports = append(reports, r)
+		}
+		if format.value == "json" {
+			if err := writeJSON(cmd.OutOrStdout(), reports); err != nil {
+				return err
+			}
+		}
+		if len(all) > 0 {
+			return all
+		}
+		return nil
+	}
+	return cmd
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
+}
+
+// wrap folds text at width, indenting continuation lines.
+func wrap(text string, width int, indent string) string {
+	var b strings.Builder
+	line := 0
+	for i, word := range strings.Fields(text) {
+		if i > 0 {
+			if line+1+len(word) > width {
+				b.WriteString("\n" + indent)
+				line = len(indent)
+			} else {
+				b.WriteByte(' ')
+				line++
+			}
+		}
+		b.WriteString(word)
+		line += len(word)
+	}
+	return b.String()
+}

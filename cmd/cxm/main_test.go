@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cxmhq/cxm/framework"
+)
+
+const (
+	refFramework = "../../score/testdata/ref-framework.yaml"
+	refResponses = "../../score/testdata/ref-responses.csv"
+	example      = "../../examples/temkin-four-responses.csv"
+)
+
+type outcome struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCxm(t *testing.T, stdin string, args ...string) outcome {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return outcome{code, out.String(), errb.String()}
+}
+
+func TestExitStatus(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	os.WriteFile(bad, []byte("respondent,a1,a2,a3,a4,b1,b2,b3,g1,g2\nr1,1,2,3,4,5,6,1,2,3\n"), 0o644)
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"scored", []string{"score", "--framework", refFramework, refResponses}, 0, ""},
+		{"bad answer", []string{"score", "--framework", refFramework, bad}, 1, `bad.csv:2:14: row 2, column b2: "6" is not an integer from 1 to 5`},
+		{"missing file", []string{"score", "--framework", refFramework, "nope.csv"}, 1, "nope.csv"},
+		{"unknown framework", []string{"score", "--framework", "no-such", refResponses}, 1, `no built-in framework "no-such"`},
+		{"unknown attribute", []string{"score", "--framework", refFramework, "--group-by", "region", refResponses}, 1, `cannot break down by "region"`},
+		{"no framework", []string{"score", refResponses}, 2, "--framework is required"},
+		{"no file", []string{"score", "--framework", refFramework}, 2, "accepts 1 arg"},
+		{"unknown flag", []string{"score", "--frame", "x", refResponses}, 2, "unknown flag"},
+		{"bad format", []string{"score", "--format", "xml", "--framework", refFramework, refResponses}, 2, "must be one of table, json, csv"},
+		{"min group too small", []string{"score", "--min-group", "2", "--framework", refFramework, refResponses}, 2, "at least 3"},
+		{"unknown command", []string{"frob"}, 2, "unknown command"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			o := runCxm(t, "", tc.args...)
+			if o.code != tc.code || !strings.Contains(o.stderr, tc.err) {
+				t.Fatalf("exit %d, stderr %q; want %d and %q", o.code, o.stderr, tc.code, tc.err)
+			}
+			if o.code != 0 && o.stdout != "" {
+				t.Errorf("a failed run printed a result: %q", o.stdout)
+			}
+		})
+	}
+}
+
+// TestScoreJSON checks the spec §6 contract keys and a few numbers from the
+// R reference (score/testdata/reference.json), through the command line.
+func TestScoreJSON(t *testing.T) {
+	data, _ := os.ReadFile(refResponses)
+	o := runCxm(t, string(data), "score", "--framework", refFramework, "--group-by", "department", "--min-group", "4", "--format", "json", "-")
+	if o.code != 0 {
+		t.Fatalf("exit %d: %s", o.code, o.stderr)
+	}
+	var res struct {
+		Framework struct {
+			ID      string
+			Version int
+		}
+		Respondents  int
+		Competencies []map[string]any
+		Unscored     []string
+		Overall      struct {
+			Rule, Weakest, Stage string
+			Mean                 float64
+			Diagnosis            []any
+		}
+		Groups map[string][]struct {
+			Value string
+			N     int
+		}
+		Suppressed map[string]int
+		Gaps       map[string][]struct {
+			Competency, High, Low string
+			Gap                   float64
+		}
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Framework.ID != "ref-fixture" || res.Framework.Version != 3 || res.Respondents != 20 {
+		t.Errorf("framework %+v respondents %d", res.Framework, res.Respondents)
+	}
+	for _, key := range []string{"id", "n", "score", "sd", "ci", "alpha", "rwg", "stage"} {
+		if _, ok := res.Competencies[0][key]; !ok {
+			t.Errorf("competency has no %q", key)
+		}
+	}
+	if s := res.Competencies[1]["score"].(float64); math.Abs(s-54.901960784313722) > 1e-9 {
+		t.Errorf("beta-c score %v, want R's 54.901960784313722", s)
+	}
+	if res.Overall.Weakest != "beta-c" || res.Overall.Stage != "mid" || res.Overall.Rule != "weakest-link" {
+		t.Errorf("overall %+v", res.Overall)
+	}
+	// k=4: IT (2) and HR (3) are hidden; Finance, Ops and Sales shown.
+	if len(res.Groups["department"]) != 3 || res.Suppressed["department"] != 2 {
+		t.Errorf("groups %+v suppressed %v", res.Groups, res.Suppressed)
+	}
+	// beta-c: Sales 80.83333333333334 − Ops 19.375 (R) = 61.45833333333334.
+	var beta *struct {
+		Competency, High, Low string
+		Gap                   float64
+	}
+	for i, g := range res.Gaps["department"] {
+		if g.Competency == "beta-c" {
+			beta = &res.Gaps["department"][i]
+		}
+	}
+	if beta == nil || beta.High != "Sales" || beta.Low != "Ops" || math.Abs(beta.Gap-61.45833333333334) > 1e-9 {
+		t.Errorf("beta-c gap %+v", beta)
+	}
+}
+
+func TestScoreCSV(t *testing.T) {
+	o := runCxm(t, "", "score", "--framework", refFramework, "--group-by", "department", "--min-group", "4", "--format", "csv", refResponses)
+	if o.code != 0 {
+		t.Fatalf("exit %d: %s", o.code, o.stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(o.stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// header + 3 competencies overall + 3 shown departments × 3 competencies
+	if len(rows) != 1+3+9 {
+		t.Fatalf("%d rows", len(rows))
+	}
+	if rows[2][3] != "beta-c" || !strings.HasPrefix(rows[2][5], "54.9019607843137") {
+		t.Errorf("row %v", rows[2])
+	}
+}
+
+func TestEnvironmentSetsFlags(t *testing.T) {
+	t.Setenv("CXM_MIN_GROUP", "6")
+	o := runCxm(t, "", "score", "--framework", refFramework, "--group-by", "department", "--format", "json", refResponses)
+	if o.code != 0 || !strings.Contains(o.stdout, `"min_group": 6`) {
+		t.Fatalf("exit %d, %s", o.code, o.stderr)
+	}
+	t.Setenv("CXM_MIN_GROUP", "many")
+	if o := runCxm(t, "", "score", "--framework", refFramework, refResponses); o.code != 2 || !strings.Contains(o.stderr, "CXM_MIN_GROUP") {
+		t.Fatalf("bad environment value: exit %d, %s", o.code, o.stderr)
+	}
+}
+
+// TestExample is the README's example: it must name the weakest competency
+// and what it means for the organization, in words.
+func TestExample(t *testing.T) {
+	o := runCxm(t, "", "score", "--framework", "temkin-four", "--group-by", "department,level", example)
+	if o.code != 0 {
+		t.Fatalf("exit %d: %s", o.code, o.stderr)
+	}
+	for _, want := range []string{
+		"60 respondents",
+		"Employee Engagement is the weakest link",
+		"Weak in Employee Engagement, an organization is Turbulent:",
+		"BY DEPARTMENT",
+		"BY LEVEL",
+		"Widest gap:",
+	} {
+		if !strings.Contains(o.stdout, want) {
+			t.Errorf("example output lacks %q:\n%s", want, o.stdout)
+		}
+	}
+}
+
+func TestFrameworkCommands(t *testing.T) {
+	o := runCxm(t, "", "framework", "list", "--format", "json")
+	var list []struct{ ID string }
+	if err := json.Unmarshal([]byte(o.stdout), &list); err != nil || len(list) != 3 {
+		t.Fatalf("list: %v %s", err, o.stdout)
+	}
+	// show --format yaml prints a file that parses back to the same framework.
+	o = runCxm(t, "", "framework", "show", "temkin-four", "--format", "yaml")
+	f, err := framework.Parse("shown.yaml", []byte(o.stdout))
+	if err != nil || f.ID != "temkin-four" || len(f.Competencies) != 4 {
+		t.Fatalf("show yaml: %v", err)
+	}
+	o = runCxm(t, "", "framework", "show", "temkin-four")
+	if o.code != 0 || !strings.Contains(o.stdout, "EMPLOYEE ENGAGEMENT (employee-engagement)") || !strings.Contains(o.stdout, "When weak: Turbulent.") {
+		t.Errorf("show text:\n%s", o.stdout)
+	}
+
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	os.WriteFile(bad, []byte("id: Bad Id\nversion: 0\nname: x\n"), 0o644)
+	o = runCxm(t, "", "framework", "lint", refFramework, bad)
+	if o.code != 1 {
+		t.Fatalf("lint exit %d", o.code)
+	}
+	for _, want := range []string{
+		bad + `:1:5: framework id "Bad Id" is not a valid id`,
+		bad + ":2:10: version must be a positive whole number, not 0",
+		bad + `:1:1: the framework is missing required key "competencies"`,
+	} {
+		if !strings.Contains(o.stderr, want) {
+			t.Errorf("lint stderr lacks %q:\n%s", want, o.stderr)
+		}
+	}
+	if !strings.Contains(o.stdout, "ref-framework.yaml: ok (ref-fixture version 3") {
+		t.Errorf("lint stdout: %s", o.stdout)
+	}
+}

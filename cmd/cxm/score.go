@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bufio"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/framework"
+	"github.com/cxmhq/cxm/responses"
+	"github.com/cxmhq/cxm/score"
+	"github.com/spf13/cobra"
+)
+
+func newScoreCmd() *cobra.Command {
+	var fwRef string
+	var groupBy []string
+	var minGroup int
+	cmd := &cobra.Command{
+		Use:   "score --framework ID|FILE [flags] FILE|-",
+		Short: "Score a response file and say where the organization stands",
+		Long: `Score a response file (CSV: one respondent a row, one column per statement,
+other columns are attributes such as department) against a framework, and
+print each competency's score with its 95% confidence interval, stage and
+agreement, the weakest link and what it means, and breakdowns by attribute.
+
+Groups of fewer than --min-group respondents are never shown (nor any group
+whose figures could be recovered from the others by subtraction).
+
+Exit status: 0 scored, 1 bad input (nothing is printed but the errors,
+each with file:line:column), 2 wrong usage.`,
+		Example: `  cxm score --framework temkin-four examples/temkin-four-responses.csv
+  cxm score --framework temkin-four --group-by department,level examples/temkin-four-responses.csv
+  cat answers.csv | cxm score --framework my-framework.yaml --format json -`,
+		Args: args(cobra.ExactArgs(1)),
+	}
+	cmd.Flags().StringVar(&fwRef, "framework", "", "built-in framework id or framework file (required)")
+	cmd.Flags().StringSliceVar(&groupBy, "group-by", nil, "attribute(s) to break results down by, comma-separated")
+	cmd.Flags().IntVar(&minGroup, "min-group", score.DefaultMinGroup, fmt.Sprintf("smallest group shown (at least %d)", score.MinMinGroup))
+	format := addFormat(cmd, "table", "json", "csv")
+	cmd.RegisterFlagCompletionFunc("framework", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		var ids []string
+		for _, f := range framework.Builtins() {
+			ids = append(ids, f.ID)
+		}
+		return ids, cobra.ShellCompDirectiveDefault
+	})
+	cmd.RunE = func(cmd *cobra.Command, a []string) error {
+		if fwRef == "" {
+			return usagef("--framework is required (a built-in id such as temkin-four, or a framework file)")
+		}
+		if minGroup < score.MinMinGroup {
+			return usagef("--min-group must be at least %d, not %d", score.MinMinGroup, minGroup)
+		}
+		f, err := framework.Resolve(fwRef)
+		if err != nil {
+			return err
+		}
+		res, err := scoreInput(cmd, f, a[0], groupBy, minGroup)
+		if err != nil {
+			return err
+		}
+		out := bufio.NewWriter(cmd.OutOrStdout())
+		defer out.Flush()
+		switch format.value {
+		case "json":
+			return writeJSON(out, res)
+		case "csv":
+			return writeResultCSV(out, f, res)
+		}
+		return writeResultTable(out, f, res)
+	}
+	return cmd
+}
+
+// scoreInput streams the response file through a scorer. Nothing is
+// returned unless the whole file is valid.
+func scoreInput(cmd *cobra.Command, f *cxm.Framework, name string, groupBy []string, minGroup int) (*score.Result, error) {
+	var in io.Reader = cmd.InOrStdin()
+	label := "standard input"
+	var size int64
+	if name != "-" {
+		fh, err := os.Open(name)
+		if err != nil {
+			return nil, err
+		}
+		defer fh.Close()
+		if st, err := fh.Stat(); err == nil {
+			size = st.Size()
+		}
+		in, label = fh, name
+	}
+	in = progressReader(in, cmd.ErrOrStderr(), size)
+	rd, err := responses.NewReader(label, in, f)
+	if err != nil {
+		return nil, err
+	}
+	s, err := score.New(f, score.Options{Attributes: rd.Attributes(), GroupBy: groupBy, MinGroup: minGroup})
+	if err != nil {
+		return nil, err
+	}
+	if err := rd.Each(s.Add); err != nil {
+		return nil, err
+	}
+	return s.Result(), nil
+}
+
+// progressReader reports how far a large file has been read, on standard
+// error and only when that is a terminal, so scripts and pipes see nothing.
+func progressReader(r io.Reader, w io.Writer, size int64) io.Reader {
+	fh, ok := w.(*os.File)
+	if !ok || size < 16<<20 {
+		return r
+	}
+	if st, err := fh.Stat(); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return r
+	}
+	return &progress{r: r, w: w, size: size}
+}
+
+type progress struct {
+	r    io.Reader
+	w    io.Writer
+	size int64
+	read int64
+	last time.Time
+}
+
+func (p *progress) Read(b []byte) (int, error) {
+	n, err := p.r.Read(b)
+	p.read += int64(n)
+	if now := time.Now(); now.Sub(p.last) > 200*time.Millisecond || err == io.EOF {
+		p.last = now
+		fmt.Fprintf(p.w, "\rreading responses: %3d%%", 100*p.read/p.size)
+		if err == io.EOF {
+			fmt.Fprint(p.w, "\r                        \r")
+		}
+	}
+	return n, err
+}
+
+func writeResultTable(w io.Writer, f *cxm.Framework, r *score.Result) error {
+	fmt.Fprintf(w, "%s (%s v%d) · %d respondents\n\n", f.Name, f.ID, f.Version, r.Respondents)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMPETENCY\tN\tSCORE\t95% CI\tSTAGE\tAGREEMENT (rwg)\tALPHA\t")
+	for _, c := range r.Competencies {
+		note := ""
+		if c.ID == r.Overall.Weakest {
+			note = "◀ weakest link"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%s\n", f.Competency(c.ID).Name, c.N, c.Score, ciText(c.CI),
+			f.StageName(c.Stage), agreementText(c.Rwg), num(c.Alpha, 2), note)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if r.Overall.Mean != nil {
+		fmt.Fprintf(w, "\nOverall stage: %s (%s rule). Mean of the competencies: %.1f.\n", f.StageName(r.Overall.Stage), r.Overall.Rule, *r.Overall.Mean)
+	}
+	fmt.Fprintln(w)
+	for _, s := range score.Verdict(f, r) {
+		fmt.Fprintln(w, wrap(s, 78, ""))
+	}
+	for _, attr := range r.GroupBy {
+		if err := writeGroups(w, f, r, attr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func writeGroups(w io.Writer, f *cxm.Framework, r *score.Result, attr string) error {
+	fmt.Fprintf(w, "\nBY %s", strings.ToUpper(attr))
+	if n := r.Suppressed[attr]; n > 0 {
+		fmt.Fprintf(w, " (%d group(s) not shown: fewer than %d respondents, or recoverable from the others)", n, r.MinGroup)
+	}
+	fmt.Fprintln(w)
+	if len(r.Groups[attr]) == 0 {
+		fmt.Fprintln(w, "No group is large enough to show.")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprint(tw, "GROUP\t    N\t")
+	for _, c := range r.Competencies {
+		fmt.Fprintf(tw, "%6s\t", abbrev(f.Competency(c.ID).Name))
+	}
+	fmt.Fprintln(tw)
+	for _, g := range r.Groups[attr] {
+		fmt.Fprintf(tw, "%s\t%5d\t", valueText(g.Value), g.N)
+		for _, c := range g.Competencies {
+			fmt.Fprintf(tw, "%6s\t", num(c.Score, 1))
+		}
+		fmt.Fprintln(tw)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	var legend []string
+	for _, c := range r.Competencies {
+		if name := f.Competency(c.ID).Name; abbrev(name) != name {
+			legend = append(legend, abbrev(name)+" = "+name+".")
+		}
+	}
+	legend = append(legend, "– = too few answers to show.")
+	fmt.Fprintln(w, wrap(strings.Join(legend, " "), 78, ""))
+	var widest *score.Gap
+	for i, g := range r.Gaps[attr] {
+		if widest == nil || g.Gap > widest.Gap {
+			widest = &r.Gaps[attr][i]
+		}
+	}
+	if widest != nil {
+		fmt.Fprintln(w, wrap(fmt.Sprintf("Widest gap: %s, %.1f points between %s (highest) and %s (lowest).",
+			f.Competency(widest.Competency).Name, widest.Gap, valueText(widest.High), valueText(widest.Low)), 78, ""))
+	}
+	return nil
+}
+
+// writeResultCSV writes one row per competency overall, then one per shown
+// group and competency, for spreadsheets and scripts.
+func writeResultCSV(w io.Writer, f *cxm.Framework, r *score.Result) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"attribute", "group", "group_n", "competency", "n", "score", "sd", "ci_low", "ci_high", "alpha", "rwg", "stage"})
+	for _, c := range r.Competencies {
+		lo, hi := ciBounds(c.CI)
+		cw.Write([]string{"", "", strconv.Itoa(r.Respondents), c.ID, strconv.Itoa(c.N), full(&c.Score), full(c.SD), lo, hi, full(c.Alpha), full(c.Rwg), c.Stage})
+	}
+	for _, attr := range r.GroupBy {
+		for _, g := range r.Groups[attr] {
+			for _, c := range g.Competencies {
+				lo, hi := ciBounds(c.CI)
+				cw.Write([]string{attr, g.Value, strconv.Itoa(g.N), c.ID, strconv.Itoa(c.N), full(c.Score), full(c.SD), lo, hi, "", "", c.Stage})
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func ciBounds(ci *[2]float64) (string, string) {
+	if ci == nil {
+		return "", ""
+	}
+	return full(&ci[0]), full(&ci[1])
+}
+
+func full(x *float64) string {
+	if x == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*x, 'g', -1, 64)
+}
+
+func num(x *float64, decimals int) string {
+	if x == nil {
+		return "–"
+	}
+	return strconv.FormatFloat(*x, 'f', decimals, 64)
+}
+
+func ciText(ci *[2]float64) string {
+	if ci == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f–%.1f", ci[0], ci[1])
+}
+
+func agreementText(rwg *float64) string {
+	if rwg == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%s (%.2f)", score.Agreement(rwg), *rwg)
+}
+
+func valueText(v string) string {
+	if v == "" {
+		return "(not given)"
+	}
+	return v
+}
+
+// abbrev shortens a competency name to its initials for narrow tables.
+func abbrev(name string) string {
+	var b strings.Builder
+	for _, w := range strings.Fields(name) {
+		r := []rune(w)
+		if len(r) > 0 && (r[0] >= 'A' && r[0] <= 'Z' || r[0] >= '0' && r[0] <= '9') {
+			b.WriteRune(r[0])
+		}
+	}
+	if b.Len() < 2 {
+		return name
+	}
+	return b.String()
+}
