@@ -130,3 +130,6 @@ func (f *Framework) StageName(id string) string {
 	}
 	return id
 }
+
+// NoAnswer marks an item a respondent did not answer (blank, "don't know").
+const NoAnswer = -1 << 31

@@ -12,6 +12,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/score"
@@ -174,13 +175,16 @@ func (rd *Reader) Each(fn func(score.Response) error) error {
 					ok = false
 				}
 				rd.answers[i] = v
+			} else if !utf8.ValidString(raw) {
+				rd.fieldError(row, col, "not valid UTF-8 text (save the file as UTF-8)")
+				ok = false
 			} else if col == rd.respCol {
 				id := strings.TrimSpace(raw)
 				if prev, dup := rd.ids[id]; dup && id != "" {
 					rd.fieldError(row, col, "respondent %q is already used in row %d", id, prev)
 					ok = false
 				} else if id != "" {
-					rd.ids[id] = row
+					rd.ids[strings.Clone(id)] = row // not a slice of the row, which would keep it alive
 				}
 			}
 		}
@@ -221,7 +225,13 @@ func (rd *Reader) fieldError(row, col int, format string, args ...any) {
 func (rd *Reader) csvError(err error) cxm.Error {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
-		return cxm.Error{File: rd.name, Line: pe.Line, Column: pe.Column, Msg: pe.Err.Error()}
+		msg := pe.Err.Error()
+		if pe.StartLine != pe.Line {
+			// An unclosed quote runs on to where the CSV reader gives up,
+			// possibly far below: point back to where the row began.
+			msg = fmt.Sprintf("%s (in the row that starts on line %d)", msg, pe.StartLine)
+		}
+		return cxm.Error{File: rd.name, Line: pe.Line, Column: pe.Column, Msg: msg}
 	}
 	return cxm.Error{File: rd.name, Msg: err.Error()}
 }

@@ -127,6 +127,9 @@ func TestReaderErrors(t *testing.T) {
 				`f.csv:2:6: row 2, column a1: "7" is not an integer from 1 to 5`,
 				`f.csv:3:1: row 3, column respondent: respondent "r1" is already used in row 2`}},
 
+		{"attribute not UTF-8", "respondent,dept,a1,a2,a3,b1,b2\nr1,Sal\xffes,1,2,3,4,5\n", nil,
+			[]string{`f.csv:2:4: row 2, column dept: not valid UTF-8 text (save the file as UTF-8)`}},
+
 		// header
 		{"missing item columns", "respondent,a1,b2,dept\n" + "r1,1,2,x\n",
 			[]string{`f.csv:1:1: header: no column for 3 item(s) of framework tiny: a2, a3, b1`}, nil},
@@ -135,7 +138,7 @@ func TestReaderErrors(t *testing.T) {
 		{"duplicate header column", "a1,a2,a3,b1,b2,a2\n",
 			[]string{`f.csv:1:16: header: column "a2" appears twice (columns 2 and 6)`}, nil},
 		{"duplicate attribute column, spaced", "dept,a1,a2,a3,b1,b2, dept \n",
-			[]string{`f.csv:1:22: header: column "dept" appears twice (columns 1 and 7)`}, nil},
+			[]string{`f.csv:1:21: header: column "dept" appears twice (columns 1 and 7)`}, nil},
 		{"duplicate respondent column", "respondent,a1,a2,a3,b1,b2,respondent\n",
 			[]string{`f.csv:1:27: header: column "respondent" appears twice (columns 1 and 7)`}, nil},
 		{"empty header name", "a1,a2,,a3,b1,b2\n",
@@ -150,7 +153,7 @@ func TestReaderErrors(t *testing.T) {
 		{"header after blank lines", "\n\nx,a1\n",
 			[]string{`f.csv:3:1: header: no column for 4 item(s) of framework tiny: a2, a3, b1, b2`}, nil},
 		{"broken quote in the header", "a1,\"a2\"x,a3\n",
-			[]string{`f.csv:1:8: extraneous or missing " in quoted-field`}, nil},
+			[]string{`f.csv:1:7: extraneous or missing " in quoted-field`}, nil},
 
 		// rows
 		{"duplicate respondent id", header + good + "r2,1,2,3,4,5\n r1 ,5,4,3,2,1\n", nil,
@@ -161,15 +164,17 @@ func TestReaderErrors(t *testing.T) {
 		{"too many fields", header + good + "r2,1,2,3,4,5,6\n", nil,
 			[]string{`f.csv:3:1: row 3 has 7 columns, the header has 6`}},
 		{"broken quote", header + good + "r2,1,\"2\"x,3,4,5\n" + good, nil,
-			[]string{`f.csv:3:9: extraneous or missing " in quoted-field`}},
+			[]string{`f.csv:3:8: extraneous or missing " in quoted-field`}},
 		{"bare quote", header + good + "r2,1,2\"x,3,4,5\n", nil,
 			[]string{`f.csv:3:7: bare " in non-quoted-field`}},
-		{"unterminated quote", header + good + "r2,1,2,3,4,\"5\n", nil,
-			[]string{`f.csv:4:1: extraneous or missing " in quoted-field`}},
+		{"unterminated quote at the end", header + good + "r2,1,2,3,4,\"5\n", nil,
+			[]string{`f.csv:3:15: extraneous or missing " in quoted-field`}},
+		{"unterminated quote running into later rows", header + good + "r2,1,2,3,4,\"5\nr3,1,2,3,4,5\nr4,1,2,\"3\"x,4,5\n", nil,
+			[]string{`f.csv:5:8: extraneous or missing " in quoted-field (in the row that starts on line 3)`}},
 		{"errors after a broken row are not trusted", header + "r1,9,2,3,4,5\nr2,\"x\"y,2,3,4,5\nr3,9,2,3,4,5\n", nil,
 			[]string{
 				`f.csv:2:4: row 2, column a1: "9" is not an integer from 1 to 5`,
-				`f.csv:3:7: extraneous or missing " in quoted-field`}},
+				`f.csv:3:6: extraneous or missing " in quoted-field`}},
 		{"CRLF line endings", strings.ReplaceAll(header+good+"r2,1,2,3,4,x\n", "\n", "\r\n"), nil,
 			[]string{`f.csv:3:12: row 3, column b2: "x" is not an integer from 1 to 5`}},
 

@@ -2,7 +2,6 @@ package score_test
 
 import (
 	"bytes"
-	"fmt"
 	"runtime"
 	"sync"
 	"testing"
@@ -18,61 +17,10 @@ import (
 // 100,000 respondents × 40 items with a breakdown into 500 groups takes at
 // most 0.5 s and 300 MB.
 const (
-	benchRespondents = 100_000
-	benchGroups      = 500
-	benchAttr        = "unit"
+	benchRespondents = synth.LargeRespondents
+	benchGroups      = synth.LargeGroups
+	benchAttr        = synth.LargeAttribute
 )
-
-// benchFramework is 8 competencies × 5 items on a 1..5 scale, with a few
-// reverse items and a few weights other than 1.
-func benchFramework() *cxm.Framework {
-	f := &cxm.Framework{
-		ID: "bench", Version: 1, Name: "Benchmark",
-		Scale:     cxm.Scale{Min: 1, Max: 5},
-		Rule:      cxm.RuleWeakestLink,
-		WeakBelow: 50,
-		Stages: []cxm.Stage{
-			{ID: "low", Name: "Low", From: 0}, {ID: "mid", Name: "Mid", From: 33}, {ID: "high", Name: "High", From: 67},
-		},
-	}
-	for c := range 8 {
-		comp := cxm.Competency{ID: fmt.Sprintf("c%d", c+1), Name: fmt.Sprintf("Competency %d", c+1)}
-		for i := range 5 {
-			it := cxm.Item{ID: fmt.Sprintf("c%d-%d", c+1, i+1), Text: "Statement.", Weight: 1}
-			it.Reverse = i == 4 && c%2 == 0 // 4 reverse items
-			if i == 0 && c%3 == 0 {
-				it.Weight = 2 // 3 items weigh double
-			}
-			if i == 1 && c == 7 {
-				it.Weight = 0.5
-			}
-			comp.Items = append(comp.Items, it)
-		}
-		f.Competencies = append(f.Competencies, comp)
-	}
-	return f
-}
-
-func benchSpec(f *cxm.Framework) synth.Spec {
-	values := make([]string, benchGroups)
-	weights := make([]float64, benchGroups)
-	for i := range values {
-		values[i] = fmt.Sprintf("u%03d", i)
-		weights[i] = float64(1 + i%7) // unequal group sizes, 40..350 respondents
-	}
-	means := map[string]float64{}
-	for c, comp := range f.Competencies {
-		means[comp.ID] = 2.5 + 0.2*float64(c)
-	}
-	return synth.Spec{
-		Respondents:     benchRespondents,
-		Attributes:      []synth.Attribute{{Name: benchAttr, Values: values, Weights: weights}},
-		CompetencyMeans: means,
-		Shifts:          []synth.Shift{{Attribute: benchAttr, Value: "u000", Delta: -0.5}},
-		MissingRate:     0.03,
-		Seed:            1,
-	}
-}
 
 // benchData is the 100,000 responses, generated once, held compactly.
 type benchData struct {
@@ -91,11 +39,11 @@ var (
 func loadBench(tb testing.TB) *benchData {
 	tb.Helper()
 	benchOnce.Do(func() {
-		f := benchFramework()
+		f := synth.LargeFramework()
 		d := &benchData{f: f, items: f.NumItems()}
 		d.answers = make([]int8, 0, benchRespondents*d.items)
 		d.attrs = make([]string, 0, benchRespondents)
-		err := synth.Generate(f, benchSpec(f), func(r score.Response) error {
+		err := synth.Generate(f, synth.LargeSpec(f), func(r score.Response) error {
 			for _, a := range r.Answers {
 				if a == score.NoAnswer {
 					a = -1
@@ -119,7 +67,7 @@ func loadBench(tb testing.TB) *benchData {
 func (d *benchData) csvFile(tb testing.TB) []byte {
 	if d.csv == nil {
 		var buf bytes.Buffer
-		if err := synth.WriteCSV(&buf, d.f, benchSpec(d.f)); err != nil {
+		if err := synth.WriteCSV(&buf, d.f, synth.LargeSpec(d.f)); err != nil {
 			tb.Fatal(err)
 		}
 		d.csv = buf.Bytes()
@@ -194,9 +142,11 @@ func BenchmarkReadAndScore100k(b *testing.B) {
 	checkBenchResult(b, res)
 }
 
-// TestScore100kBudget guards the performance target loosely (2 s, four
-// times the target, so that slow CI machines pass and real regressions do
-// not); the benchmarks above give the precise figures.
+// TestScore100kBudget guards the targets in a way that does not flake on a
+// busy machine: memory, which is deterministic, strictly (the scorer keeps
+// running sums, so it must allocate next to nothing per respondent), and
+// time only against a gross regression. BenchmarkScore100k gives the figures
+// recorded in docs/benchmarks.md.
 func TestScore100kBudget(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scores 100,000 respondents; skipped with -short")
@@ -214,7 +164,10 @@ func TestScore100kBudget(t *testing.T) {
 	t.Logf("allocated %.1f MB in %d objects while scoring; heap in use %.1f MB (input data %.1f MB); Sys %.1f MB",
 		mb(after.TotalAlloc-before.TotalAlloc), after.Mallocs-before.Mallocs, mb(after.HeapInuse),
 		mb(uint64(len(d.answers)+16*len(d.attrs))), mb(after.Sys))
-	if elapsed > 2*time.Second {
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+		t.Errorf("scoring allocated %.1f MB; it keeps running sums and should need about 1 MB", mb(alloc))
+	}
+	if elapsed > 10*time.Second {
 		t.Errorf("scoring 100,000 respondents took %v; the target is 0.5 s", elapsed)
 	}
 }

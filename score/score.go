@@ -9,14 +9,13 @@ package score
 
 import (
 	"fmt"
-	"math"
 	"sort"
 
 	"github.com/cxmhq/cxm"
 )
 
 // NoAnswer marks an item a respondent did not answer (blank, "don't know").
-const NoAnswer = math.MinInt32
+const NoAnswer = cxm.NoAnswer
 
 // DefaultMinGroup is k, the smallest group whose figures are shown, and
 // MinMinGroup the lowest k anyone may choose (§4.9).

@@ -3,6 +3,7 @@ package synth_test
 import (
 	"bytes"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -256,5 +257,17 @@ func TestInvalidSpec(t *testing.T) {
 		if err := synth.WriteCSV(&bytes.Buffer{}, f, s); err == nil {
 			t.Errorf("%s: WriteCSV gave no error", name)
 		}
+	}
+}
+
+// TestFrameworkYAML checks that the written large framework reads back equal.
+func TestFrameworkYAMLRoundTrip(t *testing.T) {
+	f := synth.LargeFramework()
+	back, err := framework.Parse("large.yaml", synth.FrameworkYAML(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(f, back) {
+		t.Errorf("read back %+v, want %+v", back, f)
 	}
 }

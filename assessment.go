@@ -1,0 +1,118 @@
+package cxm
+
+import (
+	"errors"
+	"time"
+)
+
+// Errors that storage returns and the server maps to HTTP statuses.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrConflict = errors.New("conflict") // already exists, already used, or not in a state that allows it
+	ErrClosed   = errors.New("the assessment is closed")
+)
+
+// Role is what a user may do (shared/spec/api.md).
+type Role string
+
+const (
+	RoleAdmin       Role = "admin"       // everything, including users
+	RoleFacilitator Role = "facilitator" // create and run assessments, edit plans
+	RoleViewer      Role = "viewer"      // read results and plans
+)
+
+// Valid reports whether r is one of the three roles.
+func (r Role) Valid() bool {
+	return r == RoleAdmin || r == RoleFacilitator || r == RoleViewer
+}
+
+// CanRun reports whether r may create and run assessments.
+func (r Role) CanRun() bool { return r == RoleAdmin || r == RoleFacilitator }
+
+// User is a person with an account. Respondents have none.
+type User struct {
+	ID        int64     `json:"id"`
+	Email     string    `json:"email"`
+	Role      Role      `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Organization is a client whose assessments are run; industry and size let
+// peers be filtered for benchmarks.
+type Organization struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Industry  string    `json:"industry,omitempty"`
+	Size      string    `json:"size,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Attribute is a question respondents answer about themselves, used for
+// breakdowns (e.g. department). Values lists the allowed answers.
+type Attribute struct {
+	Name   string   `json:"name"`
+	Values []string `json:"values"`
+}
+
+// Status of an assessment.
+type Status string
+
+const (
+	StatusOpen   Status = "open"
+	StatusClosed Status = "closed"
+)
+
+// Assessment is one run of a framework in an organization: a framework
+// version pinned, the attributes asked, and the anonymity threshold.
+type Assessment struct {
+	ID               int64       `json:"id"`
+	OrganizationID   int64       `json:"organization"`
+	Name             string      `json:"name"`
+	FrameworkID      string      `json:"-"`
+	FrameworkVersion int         `json:"-"`
+	Attributes       []Attribute `json:"attributes"`
+	MinGroup         int         `json:"min_group"`
+	Status           Status      `json:"status"`
+	PreviousID       int64       `json:"previous,omitempty"` // the wave before, 0 when none
+	CreatedAt        time.Time   `json:"created_at"`
+	ClosedAt         *time.Time  `json:"closed_at,omitempty"`
+	// Counts filled in by storage when reading an assessment.
+	Invited   int `json:"invited"`
+	Responses int `json:"responses"`
+}
+
+// AttributeNames returns the names of a's attributes in order.
+func (a *Assessment) AttributeNames() []string {
+	names := make([]string, len(a.Attributes))
+	for i, at := range a.Attributes {
+		names[i] = at.Name
+	}
+	return names
+}
+
+// Invitation is one respondent's single-use credential. Only a hash of its
+// token is stored. Nothing links an invitation to the response it produced:
+// submitting marks the invitation used and stores the answers separately.
+type Invitation struct {
+	ID           int64     `json:"id"`
+	AssessmentID int64     `json:"assessment"`
+	Email        string    `json:"email,omitempty"`
+	Used         bool      `json:"used"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Draft is what a respondent has answered so far, kept with the invitation
+// until submission so they can come back. Answers maps item ids to answers
+// (NoAnswer-free: absent means not answered; "dk" is kept as DontKnow).
+type Draft struct {
+	Attributes map[string]string `json:"attributes"`
+	Answers    map[string]int    `json:"answers"`
+	DontKnow   []string          `json:"dont_know,omitempty"`
+}
+
+// StoredResponse is a submitted response as stored: anonymous, with the
+// answers in the pinned framework's item order.
+type StoredResponse struct {
+	Attributes map[string]string
+	Answers    []int // NoAnswer for no answer
+}
