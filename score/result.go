@@ -6,6 +6,7 @@ type Result struct {
 	Framework    FrameworkRef       `json:"framework"`
 	Respondents  int                `json:"respondents"`
 	MinGroup     int                `json:"min_group"`
+	Withheld     bool               `json:"withheld"` // fewer than min_group respondents: no figures
 	Competencies []Competency       `json:"competencies"`
 	Unscored     []string           `json:"unscored"`
 	Overall      Overall            `json:"overall"`

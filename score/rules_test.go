@@ -161,3 +161,18 @@ func TestAddRefusesBadResponses(t *testing.T) {
 		t.Error("grouping by an absent attribute accepted")
 	}
 }
+
+func TestWithhold(t *testing.T) {
+	s, _ := New(tiny(cxm.RuleWeakestLink), Options{Withhold: true, MinGroup: 3})
+	row := []int{4, 4, 2, 2, 3, 3, 1, 1}
+	for i := 0; i < 3; i++ {
+		res := s.Result()
+		if !res.Withheld || len(res.Competencies) != 0 || len(res.Items) != 0 || res.Overall.Mean != nil || res.Respondents != i {
+			t.Fatalf("%d respondents: %+v", i, res)
+		}
+		s.Add(Response{Answers: row})
+	}
+	if res := s.Result(); res.Withheld || len(res.Competencies) != 4 {
+		t.Fatalf("3 respondents, k=3: %+v", res)
+	}
+}

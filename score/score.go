@@ -29,6 +29,10 @@ type Options struct {
 	Attributes []string // names of the attributes each Response carries, in order
 	GroupBy    []string // attributes to break the results down by
 	MinGroup   int      // k; 0 means DefaultMinGroup
+	// Withhold returns no figure at all while there are fewer than k
+	// respondents, as the server does: a lone early respondent must not be
+	// readable in the results.
+	Withhold bool
 }
 
 // Response is one respondent's answers. Answers has one entry per framework
@@ -224,6 +228,13 @@ func (s *Scorer) Result() *Result {
 		Suppressed:   map[string]int{},
 		Gaps:         map[string][]Gap{},
 		GroupBy:      append([]string{}, s.opts.GroupBy...),
+	}
+	if s.opts.Withhold && s.n < s.opts.MinGroup {
+		res.Withheld = true
+		for _, attr := range s.opts.GroupBy {
+			res.Groups[attr], res.Gaps[attr] = []Group{}, []Gap{}
+		}
+		return res
 	}
 	for c, comp := range f.Competencies {
 		acc := &s.comps[c]
