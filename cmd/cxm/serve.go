@@ -1,0 +1,273 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/server"
+	"github.com/cxmhq/cxm/store"
+	"github.com/spf13/cobra"
+)
+
+// dbFlag adds --db: an SQLite file path or a postgres:// URL.
+func dbFlag(cmd *cobra.Command) *string {
+	return cmd.Flags().String("db", "cxm.db", "database: an SQLite file (created if missing) or a postgres:// URL")
+}
+
+// openDB opens and migrates the database.
+func openDB(ctx context.Context, dsn string) (*store.DB, error) {
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrating the database: %w", err)
+	}
+	return db, nil
+}
+
+func newServeCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the web application",
+		Long: `Run cxm as a multi-user web application: respondents answer at /r/{token},
+facilitators run assessments and read results in the browser, scripts use the
+JSON API under /api/v1 (described at /api/v1/openapi.json).
+
+The database is migrated on start. While no administrator exists, a one-time
+setup link is printed. SIGINT or SIGTERM stop it gracefully: requests in
+flight are finished first.`,
+		Args: args(cobra.NoArgs),
+	}
+	dsn := dbFlag(cmd)
+	addr := cmd.Flags().String("addr", "127.0.0.1:8080", "address to listen on")
+	baseURL := cmd.Flags().String("base-url", "", "public URL for invitation links (default: from each request)")
+	secure := cmd.Flags().Bool("secure-cookies", false, "mark cookies Secure (set when served over HTTPS)")
+	logLevel := cmd.Flags().String("log-level", "info", "log level: debug, info, warn, error")
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		var level slog.Level
+		if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
+			return usagef("--log-level: %v", err)
+		}
+		log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
+		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+		defer stop()
+		db, err := openDB(ctx, *dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		srv := server.New(db, log, server.Config{BaseURL: *baseURL, SecureCookies: *secure})
+		if err := srv.SeedFrameworks(ctx); err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", *addr)
+		if err != nil {
+			return err
+		}
+		base := *baseURL
+		if base == "" {
+			base = "http://" + ln.Addr().String()
+		}
+		if n, err := db.CountUsers(ctx, cxm.RoleAdmin); err != nil {
+			return err
+		} else if n == 0 {
+			link, err := srv.CreateSetupLink(ctx, base)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "No administrator yet. Open this link within 24 hours to create one (it works once):\n  %s\n", link)
+		}
+		return serveUntilDone(ctx, log, ln, srv.Handler(), db.Engine(), base)
+	}
+	return cmd
+}
+
+// serveUntilDone serves until ctx ends, then drains requests in flight.
+func serveUntilDone(ctx context.Context, log *slog.Logger, ln net.Listener, h http.Handler, engine, base string) error {
+	hs := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	log.Info("cxm is serving", "url", base, "database", engine)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("graceful shutdown: %w", err)
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newMigrateCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "migrate",
+		Short: "Apply the database migrations (cxm serve also does on start)",
+		Args:  args(cobra.NoArgs),
+	}
+	dsn := dbFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		db, err := store.Open(cmd.Context(), *dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		applied, err := db.Migrate(cmd.Context())
+		if err != nil {
+			return err
+		}
+		if len(applied) == 0 {
+			fmt.Fprintln(cmd.OutOrStdout(), "The database is up to date.")
+		}
+		for _, v := range applied {
+			fmt.Fprintf(cmd.OutOrStdout(), "applied migration %04d\n", v)
+		}
+		return nil
+	}
+	return cmd
+}
+
+func newUserCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "user", Short: "Manage user accounts"}
+	add := &cobra.Command{
+		Use:   "add --email E --role admin|facilitator|viewer --password-stdin",
+		Short: "Add a user; the password is read from standard input",
+		Args:  args(cobra.NoArgs),
+	}
+	dsn := dbFlag(add)
+	email := add.Flags().String("email", "", "the user's email (required)")
+	role := add.Flags().String("role", "", "admin, facilitator or viewer (required)")
+	stdin := add.Flags().Bool("password-stdin", false, "read the password from standard input (required: never on the command line)")
+	add.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *email == "" || *role == "" || !*stdin {
+			return usagef("--email, --role and --password-stdin are required")
+		}
+		if !cxm.Role(*role).Valid() {
+			return usagef("--role must be admin, facilitator or viewer, not %q", *role)
+		}
+		password, err := readPassword(cmd.InOrStdin())
+		if err != nil {
+			return err
+		}
+		hash, err := server.HashPassword(password)
+		if err != nil {
+			return err
+		}
+		db, err := openDB(cmd.Context(), *dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		u, err := db.CreateUser(cmd.Context(), strings.ToLower(strings.TrimSpace(*email)), cxm.Role(*role), hash)
+		if errors.Is(err, cxm.ErrConflict) {
+			return fmt.Errorf("a user with email %s exists", *email)
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "added %s (%s)\n", u.Email, u.Role)
+		return nil
+	}
+	cmd.AddCommand(add)
+	return cmd
+}
+
+// readPassword reads one line from r.
+func readPassword(r io.Reader) (string, error) {
+	line, err := bufio.NewReader(r).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func newTokenCmd() *cobra.Command {
+	cmd := &cobra.Command{Use: "token", Short: "Manage API tokens"}
+	create := &cobra.Command{
+		Use:   "create --email E",
+		Short: "Create an API token for a user and print it (only once: only its hash is kept)",
+		Args:  args(cobra.NoArgs),
+	}
+	dsn := dbFlag(create)
+	email := create.Flags().String("email", "", "the user the token acts as (required)")
+	name := create.Flags().String("name", "cli", "a name to recognize the token by")
+	create.RunE = func(cmd *cobra.Command, _ []string) error {
+		if *email == "" {
+			return usagef("--email is required")
+		}
+		db, err := openDB(cmd.Context(), *dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		u, _, err := db.UserByEmail(cmd.Context(), strings.ToLower(strings.TrimSpace(*email)))
+		if errors.Is(err, cxm.ErrNotFound) {
+			return fmt.Errorf("no user with email %s", *email)
+		}
+		if err != nil {
+			return err
+		}
+		token := server.NewToken()
+		if _, err := db.CreateAPIToken(cmd.Context(), u.ID, *name, server.HashToken(token)); err != nil {
+			return err
+		}
+		fmt.Fprintln(cmd.OutOrStdout(), token)
+		return nil
+	}
+	cmd.AddCommand(create)
+	return cmd
+}
+
+func newBackupCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "backup --db FILE DEST",
+		Short: "Write a consistent copy of a live SQLite database",
+		Long: `Write a consistent copy of a live SQLite database to DEST, safely while cxm
+serve keeps running (SQLite's VACUUM INTO). Restore: stop cxm serve, replace the
+database file with the copy (and remove any -wal and -shm files beside it), start
+again. For PostgreSQL use pg_dump.`,
+		Args: args(cobra.ExactArgs(1)),
+	}
+	dsn := dbFlag(cmd)
+	cmd.RunE = func(cmd *cobra.Command, a []string) error {
+		db, err := store.Open(cmd.Context(), *dsn)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.Backup(cmd.Context(), a[0]); err != nil {
+			return err
+		}
+		fmt.Fprintf(cmd.OutOrStdout(), "wrote %s\n", a[0])
+		return nil
+	}
+	return cmd
+}

@@ -1,0 +1,698 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/mail"
+	"strconv"
+	"strings"
+
+	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/framework"
+	"github.com/cxmhq/cxm/score"
+	"github.com/cxmhq/cxm/store"
+)
+
+// MaxInvitations is the most invitations one request creates.
+const MaxInvitations = 10000
+
+func (s *Server) apiRoutes() []route {
+	return []route{
+		{"GET", "/healthz", public, true, "Health: 200 when the database answers", s.healthz},
+		{"GET", "/api/v1/openapi.json", public, true, "This API described as OpenAPI 3", s.openAPI},
+		{"POST", "/api/v1/frameworks", runner, true, "Upload a framework (YAML)", s.apiCreateFramework},
+		{"GET", "/api/v1/frameworks", anyUser, true, "List frameworks, built-ins included", s.apiListFrameworks},
+		{"POST", "/api/v1/organizations", runner, true, "Create an organization", s.apiCreateOrganization},
+		{"GET", "/api/v1/organizations", anyUser, true, "List organizations", s.apiListOrganizations},
+		{"POST", "/api/v1/assessments", runner, true, "Create an assessment", s.apiCreateAssessment},
+		{"GET", "/api/v1/assessments", anyUser, true, "List assessments", s.apiListAssessments},
+		{"GET", "/api/v1/assessments/{id}", anyUser, true, "An assessment with its response count", s.apiAssessment},
+		{"POST", "/api/v1/assessments/{id}/invitations", runner, true, "Create invitations: a count or a list of emails", s.apiCreateInvitations},
+		{"GET", "/api/v1/assessments/{id}/results", anyUser, true, "The scored results (scoring.md §6)", s.apiResults},
+		{"POST", "/api/v1/assessments/{id}/close", runner, true, "Close an assessment: no more responses", s.apiClose},
+		{"POST", "/api/v1/assessments/{id}/reopen", runner, true, "Reopen a closed assessment", s.apiReopen},
+		{"POST", "/api/v1/responses/{token}", respondent, true, "Submit the answers of an invitation (once)", s.apiSubmit},
+		{"GET", "/api/v1/users", adminOnly, true, "List users", s.apiListUsers},
+		{"POST", "/api/v1/users", adminOnly, true, "Create a user", s.apiCreateUser},
+	}
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2e9)
+	defer cancel()
+	if err := s.db.Ping(ctx); err != nil {
+		s.log.Warn("health check failed", "err", err)
+		return errorf(http.StatusServiceUnavailable, "database unavailable")
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "database": s.db.Engine()})
+	return nil
+}
+
+// decode reads a JSON body strictly: unknown fields are errors that name
+// the field, so typos do not pass silently.
+func decode(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
+			return errorf(http.StatusUnsupportedMediaType, "send application/json, not %s", mt)
+		}
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var te *json.UnmarshalTypeError
+		var mbe *http.MaxBytesError
+		switch {
+		case errors.As(err, &te):
+			return badField(te.Field, "%s must be a %s, not a JSON %s", te.Field, te.Type, te.Value)
+		case errors.As(err, &mbe):
+			return errorf(http.StatusRequestEntityTooLarge, "body larger than %d bytes", mbe.Limit)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return badField(f, "unknown field %q", f)
+		case err == io.EOF:
+			return errorf(http.StatusBadRequest, "empty body: send a JSON object")
+		}
+		return errorf(http.StatusBadRequest, "invalid JSON: %v", err)
+	}
+	if dec.More() {
+		return errorf(http.StatusBadRequest, "invalid JSON: more than one value")
+	}
+	return nil
+}
+
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errorf(http.StatusNotFound, "not found")
+	}
+	return id, nil
+}
+
+func (s *Server) apiCreateFramework(w http.ResponseWriter, r *http.Request) error {
+	data, err := io.ReadAll(io.LimitReader(r.Body, framework.MaxSize+1))
+	if err != nil {
+		return errorf(http.StatusBadRequest, "reading the body: %v", err)
+	}
+	f, id, err := s.saveFramework(r.Context(), "upload.yaml", data)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "version": f.Version})
+	return nil
+}
+
+// saveFramework validates and stores an uploaded framework. A changed file
+// under an existing version is refused: assessments pin versions.
+func (s *Server) saveFramework(ctx context.Context, name string, data []byte) (*cxm.Framework, string, error) {
+	f, err := framework.Parse(name, data)
+	if err != nil {
+		var list cxm.ErrorList
+		if errors.As(err, &list) {
+			type lintError struct {
+				Line    int    `json:"line"`
+				Column  int    `json:"column"`
+				Message string `json:"message"`
+			}
+			details := []lintError{}
+			msgs := []string{}
+			for _, e := range list {
+				details = append(details, lintError{e.Line, e.Column, e.Msg})
+				msgs = append(msgs, fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Msg))
+			}
+			return nil, "", &Error{Status: http.StatusBadRequest, Message: "invalid framework: " + strings.Join(msgs, "; "), Details: details}
+		}
+		return nil, "", err
+	}
+	if _, ok := framework.Builtin(f.ID); ok {
+		return nil, "", badField("id", "%q is the id of a built-in framework: choose another id", f.ID)
+	}
+	if err := s.db.SaveFramework(ctx, f.ID, f.Version, f.Name, data, false); err != nil {
+		if errors.Is(err, cxm.ErrConflict) {
+			return nil, "", &Error{Status: http.StatusConflict, Field: "version",
+				Message: fmt.Sprintf("framework %s version %d already exists with different content: assessments pin versions, so raise the version", f.ID, f.Version)}
+		}
+		return nil, "", err
+	}
+	return f, f.ID, nil
+}
+
+func (s *Server) apiListFrameworks(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.db.ListFrameworks(r.Context())
+	if err != nil {
+		return err
+	}
+	type entry struct {
+		ID      string `json:"id"`
+		Version int    `json:"version"`
+		Name    string `json:"name"`
+		Builtin bool   `json:"builtin"`
+	}
+	out := []entry{}
+	for _, f := range list {
+		out = append(out, entry{f.ID, f.Version, f.Name, f.Builtin})
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+type organizationInput struct {
+	Name     string `json:"name"`
+	Industry string `json:"industry"`
+	Size     string `json:"size"`
+}
+
+func (in organizationInput) validate() (cxm.Organization, error) {
+	o := cxm.Organization{Name: strings.TrimSpace(in.Name), Industry: strings.TrimSpace(in.Industry), Size: strings.TrimSpace(in.Size)}
+	if o.Name == "" {
+		return o, badField("name", "an organization needs a name")
+	}
+	if len(o.Name) > 200 || len(o.Industry) > 200 || len(o.Size) > 100 {
+		return o, badField("name", "names are limited to 200 characters")
+	}
+	return o, nil
+}
+
+func (s *Server) apiCreateOrganization(w http.ResponseWriter, r *http.Request) error {
+	var in organizationInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	o, err := in.validate()
+	if err != nil {
+		return err
+	}
+	id, err := s.db.CreateOrganization(r.Context(), o)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]int64{"id": id})
+	return nil
+}
+
+func (s *Server) apiListOrganizations(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.db.ListOrganizations(r.Context())
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []cxm.Organization{}
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+// assessmentInput is the body of POST /assessments. Attributes are names
+// (free answers) or {"name", "values"} (a choice among values).
+type assessmentInput struct {
+	Name             string            `json:"name"`
+	Framework        string            `json:"framework"`
+	FrameworkVersion int               `json:"framework_version"`
+	Organization     int64             `json:"organization"`
+	Attributes       []json.RawMessage `json:"attributes"`
+	MinGroup         int               `json:"min_group"`
+}
+
+// MaxAttributeValues bounds the choices of one attribute.
+const MaxAttributeValues = 200
+
+func (s *Server) newAssessment(ctx context.Context, in assessmentInput, attrs []cxm.Attribute) (*cxm.Assessment, error) {
+	a := &cxm.Assessment{Name: strings.TrimSpace(in.Name), MinGroup: in.MinGroup, Attributes: attrs}
+	if a.Name == "" || len(a.Name) > 200 {
+		return nil, badField("name", "an assessment needs a name of at most 200 characters")
+	}
+	if a.MinGroup == 0 {
+		a.MinGroup = score.DefaultMinGroup
+	}
+	if a.MinGroup < score.MinMinGroup || a.MinGroup > 1000 {
+		return nil, badField("min_group", "min_group must be from %d to 1000, not %d", score.MinMinGroup, a.MinGroup)
+	}
+	if in.Framework == "" {
+		return nil, badField("framework", "name a framework id, e.g. temkin-four")
+	}
+	a.FrameworkID, a.FrameworkVersion = in.Framework, in.FrameworkVersion
+	if a.FrameworkVersion == 0 {
+		v, err := s.db.LatestFrameworkVersion(ctx, in.Framework)
+		if errors.Is(err, cxm.ErrNotFound) {
+			return nil, badField("framework", "no framework %q", in.Framework)
+		}
+		if err != nil {
+			return nil, err
+		}
+		a.FrameworkVersion = v
+	}
+	f, err := s.framework(ctx, a.FrameworkID, a.FrameworkVersion)
+	if errors.Is(err, cxm.ErrNotFound) {
+		return nil, badField("framework_version", "no framework %s version %d", a.FrameworkID, a.FrameworkVersion)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := checkAttributes(f, attrs); err != nil {
+		return nil, err
+	}
+	a.OrganizationID = in.Organization
+	if a.OrganizationID == 0 {
+		o, err := s.db.DefaultOrganization(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a.OrganizationID = o.ID
+	} else if _, err := s.db.Organization(ctx, a.OrganizationID); errors.Is(err, cxm.ErrNotFound) {
+		return nil, badField("organization", "no organization %d", a.OrganizationID)
+	} else if err != nil {
+		return nil, err
+	}
+	id, err := s.db.CreateAssessment(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	a.ID = id
+	return a, nil
+}
+
+// checkAttributes refuses attribute names that would collide with item ids
+// or the respondent column, duplicates, and bad values.
+func checkAttributes(f *cxm.Framework, attrs []cxm.Attribute) error {
+	items := map[string]bool{"respondent": true}
+	for _, c := range f.Competencies {
+		for _, it := range c.Items {
+			items[it.ID] = true
+		}
+	}
+	seen := map[string]bool{}
+	for i, at := range attrs {
+		field := fmt.Sprintf("attributes[%d]", i)
+		if at.Name == "" || len(at.Name) > 64 {
+			return badField(field, "an attribute needs a name of at most 64 characters")
+		}
+		if items[at.Name] || seen[at.Name] {
+			return badField(field, "attribute %q is used twice or is the id of a statement", at.Name)
+		}
+		seen[at.Name] = true
+		if len(at.Values) > MaxAttributeValues {
+			return badField(field, "attribute %q has more than %d values", at.Name, MaxAttributeValues)
+		}
+		vals := map[string]bool{}
+		for _, v := range at.Values {
+			if v == "" || len(v) > 200 || vals[v] {
+				return badField(field, "attribute %q: values must be distinct, non-empty and at most 200 characters", at.Name)
+			}
+			vals[v] = true
+		}
+	}
+	return nil
+}
+
+func parseAttributes(raw []json.RawMessage) ([]cxm.Attribute, error) {
+	attrs := []cxm.Attribute{}
+	for i, m := range raw {
+		var name string
+		if json.Unmarshal(m, &name) == nil {
+			attrs = append(attrs, cxm.Attribute{Name: strings.TrimSpace(name)})
+			continue
+		}
+		var at cxm.Attribute
+		dec := json.NewDecoder(strings.NewReader(string(m)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&at); err != nil {
+			return nil, badField(fmt.Sprintf("attributes[%d]", i), `an attribute is a name or {"name": ..., "values": [...]}`)
+		}
+		at.Name = strings.TrimSpace(at.Name)
+		for j := range at.Values {
+			at.Values[j] = strings.TrimSpace(at.Values[j])
+		}
+		attrs = append(attrs, at)
+	}
+	return attrs, nil
+}
+
+func (s *Server) apiCreateAssessment(w http.ResponseWriter, r *http.Request) error {
+	var in assessmentInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	attrs, err := parseAttributes(in.Attributes)
+	if err != nil {
+		return err
+	}
+	a, err := s.newAssessment(r.Context(), in, attrs)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]int64{"id": a.ID})
+	return nil
+}
+
+// assessmentJSON is an assessment as the API shows it.
+func assessmentJSON(a cxm.Assessment) map[string]any {
+	return map[string]any{
+		"id": a.ID, "name": a.Name, "organization": a.OrganizationID,
+		"framework": map[string]any{"id": a.FrameworkID, "version": a.FrameworkVersion},
+		"status":    a.Status, "responses": a.Responses, "invited": a.Invited,
+		"attributes": a.Attributes, "min_group": a.MinGroup, "created_at": a.CreatedAt,
+		"closed_at": a.ClosedAt, "previous": a.PreviousID,
+	}
+}
+
+func (s *Server) apiListAssessments(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.db.ListAssessments(r.Context(), 0)
+	if err != nil {
+		return err
+	}
+	out := []map[string]any{}
+	for _, a := range list {
+		out = append(out, assessmentJSON(a))
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) assessment(r *http.Request) (cxm.Assessment, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return cxm.Assessment{}, err
+	}
+	return s.db.Assessment(r.Context(), id)
+}
+
+func (s *Server) apiAssessment(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, assessmentJSON(a))
+	return nil
+}
+
+// invitationLink is one created invitation: shown once, never again (only
+// its hash is stored).
+type invitationLink struct {
+	Email string `json:"email,omitempty"`
+	Token string `json:"token"`
+	URL   string `json:"url"`
+}
+
+func (s *Server) invite(r *http.Request, a cxm.Assessment, count int, emails []string) ([]invitationLink, error) {
+	if a.Status != cxm.StatusOpen {
+		return nil, cxm.ErrClosed
+	}
+	n := count
+	if len(emails) > 0 {
+		if count != 0 && count != len(emails) {
+			return nil, badField("count", "give a count or a list of emails, not both")
+		}
+		n = len(emails)
+	}
+	if n < 1 || n > MaxInvitations {
+		return nil, badField("count", "create from 1 to %d invitations at a time", MaxInvitations)
+	}
+	seen := map[string]bool{}
+	links := make([]invitationLink, n)
+	batch := make([]store.NewInvitation, n)
+	for i := range links {
+		tok := NewToken()
+		links[i] = invitationLink{Token: tok, URL: s.baseURL(r) + "/r/" + tok}
+		if len(emails) > 0 {
+			addr, err := mail.ParseAddress(emails[i])
+			if err != nil {
+				return nil, badField(fmt.Sprintf("emails[%d]", i), "%q is not an email address", emails[i])
+			}
+			e := strings.ToLower(addr.Address)
+			if seen[e] {
+				return nil, badField(fmt.Sprintf("emails[%d]", i), "%s is listed twice", e)
+			}
+			seen[e] = true
+			links[i].Email = e
+		}
+		batch[i] = store.NewInvitation{TokenHash: HashToken(tok), Email: links[i].Email}
+	}
+	if err := s.db.CreateInvitations(r.Context(), a.ID, batch); err != nil {
+		return nil, err
+	}
+	return links, nil
+}
+
+func (s *Server) apiCreateInvitations(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Count  int      `json:"count"`
+		Emails []string `json:"emails"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	links, err := s.invite(r, a, in.Count, in.Emails)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"invitations": links})
+	return nil
+}
+
+func (s *Server) baseURL(r *http.Request) string {
+	if s.cfg.BaseURL != "" {
+		return strings.TrimRight(s.cfg.BaseURL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Server) apiResults(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	var groupBy []string
+	if g := r.URL.Query().Get("group_by"); g != "" {
+		groupBy = strings.Split(g, ",")
+	}
+	res, _, err := s.results(r.Context(), a, groupBy)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+// results scores an assessment's stored responses, streamed from the
+// database into the scoring engine, with the assessment's anonymity
+// threshold. Below min_group respondents no figure is returned at all.
+func (s *Server) results(ctx context.Context, a cxm.Assessment, groupBy []string) (*score.Result, *cxm.Framework, error) {
+	f, err := s.framework(ctx, a.FrameworkID, a.FrameworkVersion)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := a.AttributeNames()
+	sc, err := score.New(f, score.Options{Attributes: names, GroupBy: groupBy, MinGroup: a.MinGroup, Withhold: true})
+	if err != nil {
+		return nil, nil, badField("group_by", "%v", err)
+	}
+	attrs := make([]string, len(names))
+	err = s.db.EachResponse(ctx, a.ID, func(sr cxm.StoredResponse) error {
+		for i, n := range names {
+			attrs[i] = sr.Attributes[n]
+		}
+		return sc.Add(score.Response{Answers: sr.Answers, Attrs: attrs})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return sc.Result(), f, nil
+}
+
+func (s *Server) setStatus(r *http.Request, status cxm.Status) (cxm.Assessment, error) {
+	a, err := s.assessment(r)
+	if err != nil {
+		return a, err
+	}
+	if err := s.db.SetStatus(r.Context(), a.ID, status, s.cfg.Now().UTC()); err != nil {
+		return a, err
+	}
+	return s.db.Assessment(r.Context(), a.ID)
+}
+
+func (s *Server) apiClose(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.setStatus(r, cxm.StatusClosed)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, assessmentJSON(a))
+	return nil
+}
+
+func (s *Server) apiReopen(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.setStatus(r, cxm.StatusOpen)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, assessmentJSON(a))
+	return nil
+}
+
+// submission is a respondent's answers: attribute values and item answers
+// (null or absent: not answered).
+type submission struct {
+	Attributes map[string]string `json:"attributes"`
+	Answers    map[string]*int   `json:"answers"`
+}
+
+// invitationFor resolves an invitation token to its open assessment.
+func (s *Server) invitationFor(ctx context.Context, token string) (cxm.Invitation, cxm.Assessment, *cxm.Framework, error) {
+	inv, err := s.db.InvitationByToken(ctx, HashToken(token))
+	if err != nil {
+		return inv, cxm.Assessment{}, nil, err
+	}
+	a, err := s.db.Assessment(ctx, inv.AssessmentID)
+	if err != nil {
+		return inv, a, nil, err
+	}
+	f, err := s.framework(ctx, a.FrameworkID, a.FrameworkVersion)
+	return inv, a, f, err
+}
+
+func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request) error {
+	inv, a, f, err := s.invitationFor(r.Context(), r.PathValue("token"))
+	if err != nil {
+		return err
+	}
+	if inv.Used {
+		return errorf(http.StatusConflict, "these answers were already submitted: an invitation can be used once")
+	}
+	if a.Status != cxm.StatusOpen {
+		return cxm.ErrClosed
+	}
+	var in submission
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	resp, err := validateSubmission(f, a, in)
+	if err != nil {
+		return err
+	}
+	if err := s.db.SubmitResponse(r.Context(), inv.ID, a.ID, resp); err != nil {
+		if errors.Is(err, cxm.ErrConflict) {
+			return errorf(http.StatusConflict, "these answers were already submitted: an invitation can be used once")
+		}
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]string{"status": "submitted"})
+	return nil
+}
+
+// validateSubmission checks every answer and attribute and returns the
+// response in the framework's item order; any problem refuses all of it.
+func validateSubmission(f *cxm.Framework, a cxm.Assessment, in submission) (cxm.StoredResponse, error) {
+	out := cxm.StoredResponse{Attributes: map[string]string{}, Answers: make([]int, 0, f.NumItems())}
+	index := map[string]bool{}
+	for _, c := range f.Competencies {
+		for _, it := range c.Items {
+			index[it.ID] = true
+		}
+	}
+	for id, v := range in.Answers {
+		if !index[id] {
+			return out, badField("answers."+id, "%q is not a statement of framework %s", id, f.ID)
+		}
+		if v != nil && (*v < f.Scale.Min || *v > f.Scale.Max) {
+			return out, badField("answers."+id, "answer %d to %s is not an integer from %d to %d", *v, id, f.Scale.Min, f.Scale.Max)
+		}
+	}
+	for _, c := range f.Competencies {
+		for _, it := range c.Items {
+			if v := in.Answers[it.ID]; v != nil {
+				out.Answers = append(out.Answers, *v)
+			} else {
+				out.Answers = append(out.Answers, cxm.NoAnswer)
+			}
+		}
+	}
+	allowed := map[string]cxm.Attribute{}
+	for _, at := range a.Attributes {
+		allowed[at.Name] = at
+	}
+	for name, v := range in.Attributes {
+		at, ok := allowed[name]
+		if !ok {
+			return out, badField("attributes."+name, "%q is not an attribute of this assessment", name)
+		}
+		v = strings.TrimSpace(v)
+		if len(v) > 200 {
+			return out, badField("attributes."+name, "an answer about %s is at most 200 characters", name)
+		}
+		if v != "" && len(at.Values) > 0 && !contains(at.Values, v) {
+			return out, badField("attributes."+name, "%q is not one of the choices for %s", v, name)
+		}
+		out.Attributes[name] = v
+	}
+	return out, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.db.ListUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []cxm.User{}
+	}
+	writeJSON(w, http.StatusOK, list)
+	return nil
+}
+
+func (s *Server) apiCreateUser(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Email    string   `json:"email"`
+		Role     cxm.Role `json:"role"`
+		Password string   `json:"password"`
+	}
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	u, err := s.createUser(r.Context(), in.Email, in.Role, in.Password)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, u)
+	return nil
+}
+
+// createUser validates and stores a user; shared by the API, the pages
+// and the setup link.
+func (s *Server) createUser(ctx context.Context, email string, role cxm.Role, password string) (cxm.User, error) {
+	addr, err := mail.ParseAddress(strings.TrimSpace(email))
+	if err != nil {
+		return cxm.User{}, badField("email", "%q is not an email address", email)
+	}
+	if !role.Valid() {
+		return cxm.User{}, badField("role", "role must be admin, facilitator or viewer")
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return cxm.User{}, badField("password", "%v", err)
+	}
+	u, err := s.db.CreateUser(ctx, strings.ToLower(addr.Address), role, hash)
+	if errors.Is(err, cxm.ErrConflict) {
+		return u, &Error{Status: http.StatusConflict, Field: "email", Message: "a user with this email exists"}
+	}
+	return u, err
+}

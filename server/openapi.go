@@ -1,0 +1,182 @@
+package server
+
+import (
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The OpenAPI 3 document is built from the route table, so no route can be
+// missing from it, plus the schemas below; TestOpenAPI fails when an API
+// route has no documented answer or a body without a schema.
+
+type schema = map[string]any
+
+func obj(required []string, props schema) schema {
+	s := schema{"type": "object", "properties": props}
+	if len(required) > 0 {
+		s["required"] = required
+	}
+	return s
+}
+
+func arr(items schema) schema { return schema{"type": "array", "items": items} }
+
+var (
+	str     = schema{"type": "string"}
+	integer = schema{"type": "integer"}
+	number  = schema{"type": "number"}
+	boolean = schema{"type": "boolean"}
+	nullNum = schema{"type": []string{"number", "null"}}
+	ref     = func(name string) schema { return schema{"$ref": "#/components/schemas/" + name} }
+)
+
+// apiDocs gives, per "METHOD path", the request body schema (nil: none)
+// and the success status with its schema.
+var apiDocs = map[string]struct {
+	body    schema
+	bodyCT  string
+	status  int
+	answer  schema
+	answerT string // content type of the answer, default JSON
+}{
+	"GET /healthz":             {nil, "", 200, obj([]string{"status"}, schema{"status": str, "database": str}), ""},
+	"GET /api/v1/openapi.json": {nil, "", 200, schema{"type": "object"}, ""},
+	"POST /api/v1/frameworks": {schema{"type": "string", "description": "a framework file (shared/spec/scoring.md §1)"}, "application/yaml",
+		201, obj([]string{"id", "version"}, schema{"id": str, "version": integer}), ""},
+	"GET /api/v1/frameworks":     {nil, "", 200, arr(obj([]string{"id", "version", "name"}, schema{"id": str, "version": integer, "name": str, "builtin": boolean})), ""},
+	"POST /api/v1/organizations": {obj([]string{"name"}, schema{"name": str, "industry": str, "size": str}), "", 201, obj([]string{"id"}, schema{"id": integer}), ""},
+	"GET /api/v1/organizations":  {nil, "", 200, arr(ref("Organization")), ""},
+	"POST /api/v1/assessments": {obj([]string{"name", "framework"}, schema{
+		"name": str, "framework": str, "framework_version": integer, "organization": integer, "min_group": integer,
+		"attributes": arr(schema{"oneOf": []schema{str, obj([]string{"name"}, schema{"name": str, "values": arr(str)})}}),
+	}), "", 201, obj([]string{"id"}, schema{"id": integer}), ""},
+	"GET /api/v1/assessments":      {nil, "", 200, arr(ref("Assessment")), ""},
+	"GET /api/v1/assessments/{id}": {nil, "", 200, ref("Assessment"), ""},
+	"POST /api/v1/assessments/{id}/invitations": {obj(nil, schema{"count": integer, "emails": arr(str)}), "",
+		201, obj([]string{"invitations"}, schema{"invitations": arr(obj([]string{"token", "url"}, schema{"token": str, "url": str, "email": str}))}), ""},
+	"GET /api/v1/assessments/{id}/results": {nil, "", 200, ref("Result"), ""},
+	"POST /api/v1/assessments/{id}/close":  {nil, "", 200, ref("Assessment"), ""},
+	"POST /api/v1/assessments/{id}/reopen": {nil, "", 200, ref("Assessment"), ""},
+	"POST /api/v1/responses/{token}": {obj(nil, schema{
+		"attributes": schema{"type": "object", "additionalProperties": str},
+		"answers":    schema{"type": "object", "additionalProperties": schema{"type": []string{"integer", "null"}}},
+	}), "", 201, obj([]string{"status"}, schema{"status": str}), ""},
+	"GET /api/v1/users":  {nil, "", 200, arr(ref("User")), ""},
+	"POST /api/v1/users": {obj([]string{"email", "role", "password"}, schema{"email": str, "role": schema{"enum": []string{"admin", "facilitator", "viewer"}}, "password": str}), "", 201, ref("User"), ""},
+}
+
+var components = schema{
+	"securitySchemes": schema{
+		"bearer":  schema{"type": "http", "scheme": "bearer", "description": "a token from cxm token create"},
+		"session": schema{"type": "apiKey", "in": "cookie", "name": sessionCookie, "description": "the browser session; state changes also need the X-CSRF-Token header"},
+	},
+	"schemas": schema{
+		"Error":        obj([]string{"error"}, schema{"error": str, "field": str, "details": schema{}}),
+		"Organization": obj([]string{"id", "name"}, schema{"id": integer, "name": str, "industry": str, "size": str, "created_at": str}),
+		"User":         obj([]string{"id", "email", "role"}, schema{"id": integer, "email": str, "role": str, "created_at": str}),
+		"Assessment": obj([]string{"id", "name", "framework", "status", "responses"}, schema{
+			"id": integer, "name": str, "organization": integer, "status": schema{"enum": []string{"open", "closed"}},
+			"framework": obj([]string{"id", "version"}, schema{"id": str, "version": integer}),
+			"responses": integer, "invited": integer, "min_group": integer, "previous": integer,
+			"attributes": arr(obj([]string{"name"}, schema{"name": str, "values": arr(str)})),
+			"created_at": str, "closed_at": schema{"type": []string{"string", "null"}},
+		}),
+		"Result": obj([]string{"framework", "respondents", "competencies", "unscored", "overall", "groups", "suppressed", "gaps"}, schema{
+			"framework":   obj([]string{"id", "version"}, schema{"id": str, "version": integer}),
+			"respondents": integer, "min_group": integer, "withheld": boolean,
+			"competencies": arr(obj([]string{"id", "n", "score", "sd", "ci", "alpha", "rwg", "stage"}, schema{
+				"id": str, "name": str, "n": integer, "score": number, "sd": nullNum,
+				"ci": schema{"type": []string{"array", "null"}, "items": number}, "alpha": nullNum, "rwg": nullNum,
+				"stage": str, "complete": integer, "weak": boolean,
+			})),
+			"unscored": arr(str),
+			"overall": obj([]string{"rule", "mean", "weakest", "stage", "diagnosis"}, schema{
+				"rule": str, "mean": nullNum, "weakest": str, "stage": str,
+				"diagnosis": arr(obj(nil, schema{"competency": str, "label": str, "score": number})),
+			}),
+			"items":      arr(obj(nil, schema{"id": str, "competency": str, "n": integer, "index": nullNum, "counts": arr(integer)})),
+			"groups":     schema{"type": "object", "additionalProperties": arr(obj(nil, schema{"value": str, "n": integer, "competencies": arr(schema{"type": "object"})}))},
+			"suppressed": schema{"type": "object", "additionalProperties": integer},
+			"gaps":       schema{"type": "object", "additionalProperties": arr(obj(nil, schema{"competency": str, "high": str, "low": str, "gap": number}))},
+		}),
+	},
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+func (s *Server) openAPIDocument() schema {
+	paths := schema{}
+	errResp := func(desc string) schema {
+		return schema{"description": desc, "content": schema{"application/json": schema{"schema": ref("Error")}}}
+	}
+	for _, rt := range s.routes {
+		if !rt.api {
+			continue
+		}
+		key := rt.method + " " + rt.path
+		doc := apiDocs[key]
+		op := schema{"summary": rt.summary, "operationId": operationID(rt)}
+		var params []schema
+		for _, m := range pathParam.FindAllStringSubmatch(rt.path, -1) {
+			params = append(params, schema{"name": m[1], "in": "path", "required": true, "schema": str})
+		}
+		if strings.HasSuffix(rt.path, "/results") {
+			params = append(params, schema{"name": "group_by", "in": "query", "schema": str, "description": "attributes to break down by, comma-separated"})
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if doc.body != nil {
+			ct := doc.bodyCT
+			if ct == "" {
+				ct = "application/json"
+			}
+			op["requestBody"] = schema{"required": true, "content": schema{ct: schema{"schema": doc.body}}}
+		}
+		responses := schema{}
+		if doc.status != 0 {
+			responses[strconv.Itoa(doc.status)] = schema{"description": http.StatusText(doc.status), "content": schema{"application/json": schema{"schema": doc.answer}}}
+		}
+		if doc.body != nil || len(params) > 0 {
+			responses["400"] = errResp("bad input, with the field at fault")
+		}
+		switch rt.access {
+		case anyUser, runner, adminOnly:
+			op["security"] = []schema{{"bearer": []string{}}, {"session": []string{}}}
+			responses["401"] = errResp("no or unknown credentials")
+			responses["403"] = errResp("the role may not do this, or a cross-origin request")
+		case respondent:
+			responses["409"] = errResp("already submitted, or the assessment is closed")
+		}
+		if len(params) > 0 {
+			responses["404"] = errResp("no such thing")
+		}
+		op["responses"] = responses
+		p := pathParam.ReplaceAllString(rt.path, "{$1}")
+		item, _ := paths[p].(schema)
+		if item == nil {
+			item = schema{}
+			paths[p] = item
+		}
+		item[strings.ToLower(rt.method)] = op
+	}
+	return schema{
+		"openapi": "3.1.0",
+		"info": schema{"title": "cxm API", "version": "1",
+			"description": "The JSON API of cxm (shared/spec/api.md). Errors are {\"error\", \"field\"} with a 4xx status."},
+		"paths":      paths,
+		"components": components,
+	}
+}
+
+func operationID(rt route) string {
+	p := pathParam.ReplaceAllString(strings.TrimPrefix(rt.path, "/api/v1"), "by-$1")
+	return strings.ToLower(rt.method) + strings.ReplaceAll(p, "/", "-")
+}
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, s.openAPIDocument())
+	return nil
+}

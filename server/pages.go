@@ -1,0 +1,159 @@
+package server
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/score"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+func staticFiles() http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	fsrv := http.StripPrefix("/static/", http.FileServer(http.FS(sub)))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		fsrv.ServeHTTP(w, r)
+	})
+}
+
+// pages holds one template set per page, each the layout plus the page, so
+// pages can define the same blocks without clashing.
+type pages struct {
+	sets map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"num": func(x *float64) string {
+		if x == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.1f", *x)
+	},
+	"fixed1":    func(x float64) string { return fmt.Sprintf("%.1f", x) },
+	"fixed2":    func(x *float64) string { return ptrFormat(x, "%.2f") },
+	"agreement": score.Agreement,
+	"pct": func(a, b int) string {
+		if b == 0 {
+			return "–"
+		}
+		return fmt.Sprintf("%.0f%%", 100*float64(a)/float64(b))
+	},
+	"add":       func(a, b int) int { return a + b },
+	"join":      strings.Join,
+	"canRun":    func(u *cxm.User) bool { return u != nil && u.Role.CanRun() },
+	"isAdmin":   func(u *cxm.User) bool { return u != nil && u.Role == cxm.RoleAdmin },
+	"valueText": valueText,
+	"compName": func(c *cxm.Competency) string {
+		if c == nil {
+			return ""
+		}
+		return c.Name
+	},
+}
+
+func ptrFormat(x *float64, format string) string {
+	if x == nil {
+		return "–"
+	}
+	return fmt.Sprintf(format, *x)
+}
+
+func newPages() *pages {
+	p := &pages{sets: map[string]*template.Template{}}
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "templates/")
+		if base == "layout.html" {
+			continue
+		}
+		// A template error is a programming error caught by every test.
+		p.sets[base] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", name))
+	}
+	return p
+}
+
+// view is what every page template receives.
+type view struct {
+	Title string
+	User  *cxm.User // nil for respondents and logged-out visitors
+	CSRF  string
+	Flash string
+	Data  any
+}
+
+// render writes a page. It renders into a buffer first so that a template
+// error becomes a clean 500, not half a page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) error {
+	v := view{Title: title, Data: data, Flash: flashes[r.URL.Query().Get("flash")]}
+	if p := principalFrom(r.Context()); p != nil {
+		v.User, v.CSRF = &p.user, p.csrf
+	}
+	var buf bytes.Buffer
+	set := s.pages.sets[page]
+	if set == nil {
+		return fmt.Errorf("no template %s", page)
+	}
+	if err := set.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, e *Error) {
+	msg := e.Message
+	if e.Status == http.StatusNotFound {
+		msg = "There is nothing here. The link may be mistyped, or the thing was removed."
+	}
+	if err := s.render(w, r, e.Status, "error.html", http.StatusText(e.Status), msg); err != nil {
+		http.Error(w, msg, e.Status)
+	}
+}
+
+func urlEscape(s string) string { return url.QueryEscape(s) }
+
+// flashes are the messages a redirect can ask the next page to show. Only
+// these keys are accepted, so a crafted link cannot put words on a page.
+var flashes = map[string]string{
+	"created":      "Created.",
+	"saved":        "Saved.",
+	"closed":       "The assessment is closed: it accepts no more responses.",
+	"reopened":     "The assessment is open again.",
+	"logged-out":   "You are logged out.",
+	"welcome":      "Welcome. Your account is ready.",
+	"user-created": "The user can now log in.",
+	"uploaded":     "The framework is stored and can be used in assessments.",
+}
+
+// redirect after a successful form POST (post/redirect/get), with one of
+// the flashes shown on the next page.
+func redirect(w http.ResponseWriter, r *http.Request, path, flash string) error {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "flash=" + url.QueryEscape(flash)
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+	return nil
+}

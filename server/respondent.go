@@ -1,0 +1,253 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cxmhq/cxm"
+)
+
+// The respondent's pages: /r/{token}. The token is the only credential; the
+// survey is split into parts (about you, then one competency a part), and
+// every step saves a draft with the invitation so the respondent can come
+// back. Submitting stores the answers without any link to the invitation.
+// Plain HTML forms: no JavaScript needed.
+
+// surveyPart is one page of the survey.
+type surveyPart struct {
+	Title      string
+	Intro      string
+	Attributes []attributeQuestion
+	Statements []statementQuestion
+}
+
+type attributeQuestion struct {
+	Name, Value string
+	Choices     []string // empty: free text
+}
+
+type statementQuestion struct {
+	ID, Text string
+	Answer   string // "", "dk" or the number
+}
+
+type option struct {
+	Value, Label string
+}
+
+type surveyView struct {
+	Token      string
+	Framework  string
+	Assessment string
+	Part       surveyPart
+	Index      int // 0-based part shown
+	Parts      int
+	Answered   int
+	Total      int
+	Options    []option
+	DontKnow   bool
+	Last       bool
+	Error      string
+}
+
+func (s *Server) parts(f *cxm.Framework, a cxm.Assessment, d cxm.Draft) []surveyPart {
+	var out []surveyPart
+	if len(a.Attributes) > 0 {
+		p := surveyPart{Title: "About you", Intro: "These answers are used only to compare groups. Groups with fewer than " +
+			strconv.Itoa(a.MinGroup) + " people are never shown, and nothing links your answers to you."}
+		for _, at := range a.Attributes {
+			p.Attributes = append(p.Attributes, attributeQuestion{Name: at.Name, Value: d.Attributes[at.Name], Choices: at.Values})
+		}
+		out = append(out, p)
+	}
+	dk := map[string]bool{}
+	for _, id := range d.DontKnow {
+		dk[id] = true
+	}
+	for _, c := range f.Competencies {
+		p := surveyPart{Title: c.Name}
+		for _, it := range c.Items {
+			q := statementQuestion{ID: it.ID, Text: it.Text}
+			if v, ok := d.Answers[it.ID]; ok {
+				q.Answer = strconv.Itoa(v)
+			} else if dk[it.ID] {
+				q.Answer = "dk"
+			}
+			p.Statements = append(p.Statements, q)
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+func scaleOptions(sc cxm.Scale) []option {
+	var out []option
+	for v := sc.Min; v <= sc.Max; v++ {
+		out = append(out, option{Value: strconv.Itoa(v), Label: sc.Labels[v]})
+	}
+	return out
+}
+
+// openInvitation resolves the token and refuses used invitations and
+// closed assessments with a page that says so.
+func (s *Server) openInvitation(r *http.Request) (cxm.Invitation, cxm.Assessment, *cxm.Framework, error) {
+	inv, a, f, err := s.invitationFor(r.Context(), r.PathValue("token"))
+	if errors.Is(err, cxm.ErrNotFound) {
+		return inv, a, f, errorf(http.StatusNotFound, "This invitation link is not valid. Check that it was copied whole.")
+	}
+	if err != nil {
+		return inv, a, f, err
+	}
+	if inv.Used {
+		return inv, a, f, errorf(http.StatusConflict, "Your answers were already submitted. Thank you! An invitation can be used once.")
+	}
+	if a.Status != cxm.StatusOpen {
+		return inv, a, f, errorf(http.StatusConflict, "This assessment is closed and no longer takes answers.")
+	}
+	return inv, a, f, nil
+}
+
+func (s *Server) draft(r *http.Request, inv cxm.Invitation) (cxm.Draft, error) {
+	d, err := s.db.Draft(r.Context(), inv.ID)
+	if errors.Is(err, cxm.ErrNotFound) {
+		return cxm.Draft{Attributes: map[string]string{}, Answers: map[string]int{}}, nil
+	}
+	if d.Attributes == nil {
+		d.Attributes = map[string]string{}
+	}
+	if d.Answers == nil {
+		d.Answers = map[string]int{}
+	}
+	return d, err
+}
+
+func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
+	inv, a, f, err := s.openInvitation(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.draft(r, inv)
+	if err != nil {
+		return err
+	}
+	parts := s.parts(f, a, d)
+	i, _ := strconv.Atoi(r.URL.Query().Get("part"))
+	if i < 0 || i >= len(parts) {
+		i = 0
+	}
+	return s.renderSurvey(w, r, http.StatusOK, f, a, d, parts, i, "")
+}
+
+func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, f *cxm.Framework, a cxm.Assessment, d cxm.Draft, parts []surveyPart, i int, msg string) error {
+	v := surveyView{
+		Token: r.PathValue("token"), Framework: f.Name, Assessment: a.Name,
+		Part: parts[i], Index: i, Parts: len(parts), Answered: len(d.Answers) + len(d.DontKnow), Total: f.NumItems(),
+		Options: scaleOptions(f.Scale), DontKnow: f.Scale.AllowUnknown, Last: i == len(parts)-1, Error: msg,
+	}
+	return s.render(w, r, status, "respond.html", a.Name, v)
+}
+
+// surveySave takes one part's answers, saves the draft, and moves on, back,
+// or submits.
+func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
+	inv, a, f, err := s.openInvitation(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errorf(http.StatusBadRequest, "unreadable form")
+	}
+	d, err := s.draft(r, inv)
+	if err != nil {
+		return err
+	}
+	parts := s.parts(f, a, d)
+	i, err := strconv.Atoi(r.PostForm.Get("part"))
+	if err != nil || i < 0 || i >= len(parts) {
+		return errorf(http.StatusBadRequest, "unknown part of the survey")
+	}
+	if msg := applyPart(f, a, &d, parts[i], r); msg != "" {
+		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, s.parts(f, a, d), i, msg)
+	}
+	if err := s.db.SaveDraft(r.Context(), inv.ID, d); err != nil {
+		return err
+	}
+	token := r.PathValue("token")
+	switch r.PostForm.Get("action") {
+	case "back":
+		return redirect(w, r, fmt.Sprintf("/r/%s?part=%d", token, max(i-1, 0)), "")
+	case "submit":
+		return s.surveySubmit(w, r, inv, a, f, d)
+	case "save":
+		return redirect(w, r, fmt.Sprintf("/r/%s?part=%d", token, i), "saved")
+	}
+	return redirect(w, r, fmt.Sprintf("/r/%s?part=%d", token, min(i+1, len(parts)-1)), "")
+}
+
+// applyPart copies the form's answers for one part into the draft, checking
+// each against the scale and the attribute's choices.
+func applyPart(f *cxm.Framework, a cxm.Assessment, d *cxm.Draft, p surveyPart, r *http.Request) string {
+	for _, q := range p.Attributes {
+		v := strings.TrimSpace(r.PostForm.Get("attr." + q.Name))
+		if len(v) > 200 || v != "" && len(q.Choices) > 0 && !contains(q.Choices, v) {
+			return fmt.Sprintf("Choose one of the listed answers for %s.", q.Name)
+		}
+		d.Attributes[q.Name] = v
+	}
+	dk := map[string]bool{}
+	for _, id := range d.DontKnow {
+		dk[id] = true
+	}
+	for _, q := range p.Statements {
+		v := r.PostForm.Get("item." + q.ID)
+		delete(d.Answers, q.ID)
+		delete(dk, q.ID)
+		switch {
+		case v == "":
+		case v == "dk" && f.Scale.AllowUnknown:
+			dk[q.ID] = true
+		default:
+			n, err := strconv.Atoi(v)
+			if err != nil || n < f.Scale.Min || n > f.Scale.Max {
+				return fmt.Sprintf("The answer to “%s” is not on the scale.", q.Text)
+			}
+			d.Answers[q.ID] = n
+		}
+	}
+	d.DontKnow = d.DontKnow[:0]
+	for _, c := range f.Competencies {
+		for _, it := range c.Items {
+			if dk[it.ID] {
+				d.DontKnow = append(d.DontKnow, it.ID)
+			}
+		}
+	}
+	return ""
+}
+
+func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, inv cxm.Invitation, a cxm.Assessment, f *cxm.Framework, d cxm.Draft) error {
+	in := submission{Attributes: d.Attributes, Answers: map[string]*int{}}
+	for id, v := range d.Answers {
+		in.Answers[id] = &v
+	}
+	resp, err := validateSubmission(f, a, in)
+	if err != nil {
+		return err
+	}
+	if err := s.db.SubmitResponse(r.Context(), inv.ID, a.ID, resp); err != nil {
+		if errors.Is(err, cxm.ErrConflict) {
+			return errorf(http.StatusConflict, "Your answers were already submitted. Thank you! An invitation can be used once.")
+		}
+		return err
+	}
+	// The thank-you page has no token in its address: nothing to bookmark,
+	// nothing to link back.
+	return redirect(w, r, "/thanks", "")
+}
+
+func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
+	return s.render(w, r, http.StatusOK, "thanks.html", "Thank you", nil)
+}

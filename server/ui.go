@@ -1,0 +1,360 @@
+package server
+
+import (
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/framework"
+	"github.com/cxmhq/cxm/score"
+)
+
+func (s *Server) pageRoutes() []route {
+	return []route{
+		{"GET", "/assessments", anyUser, false, "", s.assessmentsPage},
+		{"POST", "/assessments", runner, false, "", s.createAssessmentForm},
+		{"GET", "/assessments/{id}", anyUser, false, "", s.dashboardPage},
+		{"POST", "/assessments/{id}/invitations", runner, false, "", s.invitationsForm},
+		{"POST", "/assessments/{id}/close", runner, false, "", s.closeForm},
+		{"POST", "/assessments/{id}/reopen", runner, false, "", s.reopenForm},
+		{"GET", "/frameworks", anyUser, false, "", s.frameworksPage},
+		{"POST", "/frameworks", runner, false, "", s.uploadFrameworkForm},
+		{"GET", "/frameworks/{id}/{version}", anyUser, false, "", s.frameworkPage},
+		{"GET", "/organizations", anyUser, false, "", s.organizationsPage},
+		{"POST", "/organizations", runner, false, "", s.createOrganizationForm},
+		{"GET", "/users", adminOnly, false, "", s.usersPage},
+		{"POST", "/users", adminOnly, false, "", s.createUserForm},
+		{"GET", "/r/{token}", respondent, false, "", s.surveyPage},
+		{"POST", "/r/{token}", respondent, false, "", s.surveySave},
+		{"GET", "/thanks", public, false, "", s.thanks},
+	}
+}
+
+type assessmentsView struct {
+	Assessments   []cxm.Assessment
+	Frameworks    []frameworkChoice
+	Organizations []cxm.Organization
+	Error         string
+	Form          map[string]string
+}
+
+type frameworkChoice struct {
+	Value, Label string
+}
+
+func (s *Server) assessmentsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAssessments(w, r, http.StatusOK, "", nil)
+}
+
+func (s *Server) renderAssessments(w http.ResponseWriter, r *http.Request, status int, msg string, form map[string]string) error {
+	ctx := r.Context()
+	list, err := s.db.ListAssessments(ctx, 0)
+	if err != nil {
+		return err
+	}
+	fws, err := s.db.ListFrameworks(ctx)
+	if err != nil {
+		return err
+	}
+	orgs, err := s.db.ListOrganizations(ctx)
+	if err != nil {
+		return err
+	}
+	v := assessmentsView{Assessments: list, Organizations: orgs, Error: msg, Form: form}
+	for _, f := range fws {
+		v.Frameworks = append(v.Frameworks, frameworkChoice{Value: fmt.Sprintf("%s@%d", f.ID, f.Version), Label: fmt.Sprintf("%s (%s, version %d)", f.Name, f.ID, f.Version)})
+	}
+	return s.render(w, r, status, "assessments.html", "Assessments", v)
+}
+
+// createAssessmentForm takes the new-assessment form: attributes are one per
+// line, "name: value, value, …" (or just a name for a free answer).
+func (s *Server) createAssessmentForm(w http.ResponseWriter, r *http.Request) error {
+	form := map[string]string{}
+	for _, k := range []string{"name", "framework", "attributes", "min_group", "organization"} {
+		form[k] = r.PostFormValue(k)
+	}
+	fail := func(err error) error {
+		var e *Error
+		if errors.As(err, &e) && e.Status < 500 {
+			return s.renderAssessments(w, r, e.Status, e.Message, form)
+		}
+		return err
+	}
+	in := assessmentInput{Name: form["name"]}
+	fw, ver, _ := strings.Cut(form["framework"], "@")
+	in.Framework = fw
+	in.FrameworkVersion, _ = strconv.Atoi(ver)
+	in.MinGroup, _ = strconv.Atoi(form["min_group"])
+	in.Organization, _ = strconv.ParseInt(form["organization"], 10, 64)
+	attrs, err := parseAttributeLines(form["attributes"])
+	if err != nil {
+		return fail(err)
+	}
+	a, err := s.newAssessment(r.Context(), in, attrs)
+	if err != nil {
+		return fail(err)
+	}
+	return redirect(w, r, fmt.Sprintf("/assessments/%d", a.ID), "created")
+}
+
+func parseAttributeLines(text string) ([]cxm.Attribute, error) {
+	attrs := []cxm.Attribute{}
+	for n, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" {
+			continue
+		}
+		name, values, _ := strings.Cut(line, ":")
+		at := cxm.Attribute{Name: strings.TrimSpace(name)}
+		for _, v := range strings.Split(values, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				at.Values = append(at.Values, v)
+			}
+		}
+		if at.Name == "" {
+			return nil, badField("attributes", "line %d: an attribute needs a name before the colon", n+1)
+		}
+		attrs = append(attrs, at)
+	}
+	return attrs, nil
+}
+
+func (s *Server) invitationsForm(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseMultipartForm(4 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		return errorf(http.StatusBadRequest, "unreadable form: %v", err)
+	}
+	count, _ := strconv.Atoi(r.FormValue("count"))
+	var emails []string
+	if file, _, err := r.FormFile("emails"); err == nil {
+		defer file.Close()
+		if emails, err = readEmails(file); err != nil {
+			return err
+		}
+		count = 0
+	}
+	links, err := s.invite(r, a, count, emails)
+	if err != nil {
+		return err
+	}
+	// The links exist only now: only their hashes are stored. Hand them
+	// over as a CSV to mail merge or distribute.
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="invitations-%d.csv"`, a.ID))
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"email", "link"})
+	for _, l := range links {
+		cw.Write([]string{l.Email, l.URL})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// readEmails reads a CSV of emails: the column named "email", or the first
+// column when no header names one.
+func readEmails(r io.Reader) ([]string, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	rows, err := cr.ReadAll()
+	if err != nil {
+		return nil, badField("emails", "the email file is not a valid CSV: %v", err)
+	}
+	col, start := 0, 0
+	if len(rows) > 0 {
+		for i, h := range rows[0] {
+			if strings.EqualFold(strings.TrimSpace(h), "email") {
+				col, start = i, 1
+			}
+		}
+	}
+	var out []string
+	for i, row := range rows[start:] {
+		if col >= len(row) || strings.TrimSpace(row[col]) == "" {
+			return nil, badField("emails", "row %d of the email file has no email", i+start+1)
+		}
+		out = append(out, strings.TrimSpace(row[col]))
+	}
+	if len(out) == 0 {
+		return nil, badField("emails", "the email file lists no email")
+	}
+	return out, nil
+}
+
+func (s *Server) closeForm(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.setStatus(r, cxm.StatusClosed)
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, fmt.Sprintf("/assessments/%d", a.ID), "closed")
+}
+
+func (s *Server) reopenForm(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.setStatus(r, cxm.StatusOpen)
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, fmt.Sprintf("/assessments/%d", a.ID), "reopened")
+}
+
+type frameworksView struct {
+	Frameworks []frameworkRow
+	Error      string
+}
+
+type frameworkRow struct {
+	ID, Name string
+	Version  int
+	Builtin  bool
+}
+
+func (s *Server) frameworksPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderFrameworks(w, r, http.StatusOK, "")
+}
+
+func (s *Server) renderFrameworks(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+	list, err := s.db.ListFrameworks(r.Context())
+	if err != nil {
+		return err
+	}
+	v := frameworksView{Error: msg}
+	for _, f := range list {
+		v.Frameworks = append(v.Frameworks, frameworkRow{f.ID, f.Name, f.Version, f.Builtin})
+	}
+	return s.render(w, r, status, "frameworks.html", "Frameworks", v)
+}
+
+func (s *Server) uploadFrameworkForm(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseMultipartForm(framework.MaxSize + 1<<20); err != nil {
+		return errorf(http.StatusBadRequest, "unreadable form: %v", err)
+	}
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		return s.renderFrameworks(w, r, http.StatusBadRequest, "Choose a framework file (YAML) to upload.")
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, framework.MaxSize+1))
+	if err != nil {
+		return err
+	}
+	f, _, err := s.saveFramework(r.Context(), hdr.Filename, data)
+	if err != nil {
+		var e *Error
+		if errors.As(err, &e) && e.Status < 500 {
+			return s.renderFrameworks(w, r, e.Status, e.Message)
+		}
+		return err
+	}
+	return redirect(w, r, fmt.Sprintf("/frameworks/%s/%d", f.ID, f.Version), "uploaded")
+}
+
+func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := strconv.Atoi(r.PathValue("version"))
+	if err != nil {
+		return errorf(http.StatusNotFound, "not found")
+	}
+	f, err := s.framework(r.Context(), r.PathValue("id"), v)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "framework.html", f.Name, f)
+}
+
+type organizationsView struct {
+	Organizations []cxm.Organization
+	Error         string
+}
+
+func (s *Server) organizationsPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderOrganizations(w, r, http.StatusOK, "")
+}
+
+func (s *Server) renderOrganizations(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+	list, err := s.db.ListOrganizations(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, status, "organizations.html", "Organizations", organizationsView{list, msg})
+}
+
+func (s *Server) createOrganizationForm(w http.ResponseWriter, r *http.Request) error {
+	o, err := organizationInput{Name: r.PostFormValue("name"), Industry: r.PostFormValue("industry"), Size: r.PostFormValue("size")}.validate()
+	if err != nil {
+		return s.renderOrganizations(w, r, http.StatusBadRequest, err.Error())
+	}
+	if _, err := s.db.CreateOrganization(r.Context(), o); err != nil {
+		return err
+	}
+	return redirect(w, r, "/organizations", "created")
+}
+
+type usersView struct {
+	Users []cxm.User
+	Error string
+	Email string
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderUsers(w, r, http.StatusOK, "", "")
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, msg, email string) error {
+	list, err := s.db.ListUsers(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, status, "users.html", "Users", usersView{list, msg, email})
+}
+
+func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request) error {
+	email := r.PostFormValue("email")
+	_, err := s.createUser(r.Context(), email, cxm.Role(r.PostFormValue("role")), r.PostFormValue("password"))
+	var e *Error
+	if errors.As(err, &e) && e.Status < 500 {
+		return s.renderUsers(w, r, e.Status, e.Message, email)
+	}
+	if err != nil {
+		return err
+	}
+	return redirect(w, r, "/users", "user-created")
+}
+
+// dashboardView is the results page of an assessment.
+type dashboardView struct {
+	A         cxm.Assessment
+	F         *cxm.Framework
+	R         *score.Result
+	Verdict   []string
+	Rows      []competencyRow
+	Breakdown []breakdown
+	Items     []itemRow
+	Charts    dashboardCharts
+}
+
+type competencyRow struct {
+	Name, Stage, Agreement string
+	C                      score.Competency
+	Weakest                bool
+}
+
+type breakdown struct {
+	Attribute  string
+	Suppressed int
+	Groups     []score.Group
+	Gaps       []score.Gap
+	Heatmap    template.HTML
+}
+
+type itemRow struct {
+	Competency, Text string
+	Item             score.Item
+}

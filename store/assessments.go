@@ -1,0 +1,521 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/cxmhq/cxm"
+)
+
+const assessmentCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
+	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at,
+	(SELECT COUNT(*) FROM invitations i WHERE i.assessment_id = a.id),
+	(SELECT COUNT(*) FROM responses r WHERE r.assessment_id = a.id)`
+
+func scanAssessment(sc interface{ Scan(...any) error }, a *cxm.Assessment) error {
+	var attrs, status string
+	var prev sql.NullInt64
+	err := sc.Scan(&a.ID, &a.OrganizationID, &a.Name, &a.FrameworkID, &a.FrameworkVersion, &attrs,
+		&a.MinGroup, &status, &prev, (*timeCol)(&a.CreatedAt), nullTimeCol{&a.ClosedAt},
+		&a.Invited, &a.Responses)
+	if err != nil {
+		return err
+	}
+	a.Status = cxm.Status(status)
+	a.PreviousID = prev.Int64
+	if err := json.Unmarshal([]byte(attrs), &a.Attributes); err != nil {
+		return fmt.Errorf("assessment %d: stored attributes: %w", a.ID, err)
+	}
+	return nil
+}
+
+// CreateAssessment stores a new open assessment and returns its id; it also
+// sets a.ID, a.Status, a.CreatedAt. OrganizationID 0 means the
+// DefaultOrganization. An organization, framework version or previous wave
+// that is not stored is cxm.ErrNotFound.
+func (db *DB) CreateAssessment(ctx context.Context, a *cxm.Assessment) (int64, error) {
+	if strings.TrimSpace(a.Name) == "" {
+		return 0, errors.New("an assessment needs a name")
+	}
+	if a.MinGroup < 0 {
+		return 0, errors.New("min_group must not be negative")
+	}
+	attrs := a.Attributes
+	if attrs == nil {
+		attrs = []cxm.Attribute{}
+	}
+	attrJSON, err := json.Marshal(attrs)
+	if err != nil {
+		return 0, err
+	}
+	org := a.OrganizationID
+	if org == 0 {
+		o, err := db.DefaultOrganization(ctx)
+		if err != nil {
+			return 0, err
+		}
+		org = o.ID
+	}
+	var prev any
+	if a.PreviousID != 0 {
+		prev = a.PreviousID
+	}
+	created := now()
+	var id int64
+	err = db.tx(ctx, func(tx *sql.Tx) error {
+		exists := func(query string, args ...any) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, query, args...).Scan(&n); err != nil {
+				return err
+			}
+			if n == 0 {
+				return cxm.ErrNotFound
+			}
+			return nil
+		}
+		if err := exists("SELECT COUNT(*) FROM organizations WHERE id = $1", org); err != nil {
+			return fmt.Errorf("organization %d: %w", org, err)
+		}
+		if err := exists("SELECT COUNT(*) FROM frameworks WHERE id = $1 AND version = $2", a.FrameworkID, a.FrameworkVersion); err != nil {
+			return fmt.Errorf("framework %s version %d: %w", a.FrameworkID, a.FrameworkVersion, err)
+		}
+		if a.PreviousID != 0 {
+			if err := exists("SELECT COUNT(*) FROM assessments WHERE id = $1", a.PreviousID); err != nil {
+				return fmt.Errorf("previous assessment %d: %w", a.PreviousID, err)
+			}
+		}
+		return tx.QueryRowContext(ctx, `INSERT INTO assessments (organization_id, name, framework_id, framework_version,
+				attributes, min_group, status, previous_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) RETURNING id`,
+			org, a.Name, a.FrameworkID, a.FrameworkVersion, string(attrJSON), a.MinGroup, prev, created).Scan(&id)
+	})
+	if err != nil {
+		return 0, err
+	}
+	a.ID, a.OrganizationID, a.Status, a.CreatedAt, a.ClosedAt = id, org, cxm.StatusOpen, created, nil
+	return id, nil
+}
+
+// Assessment returns an assessment with its counts of invitations and
+// responses.
+func (db *DB) Assessment(ctx context.Context, id int64) (cxm.Assessment, error) {
+	var a cxm.Assessment
+	if err := scanAssessment(db.r.QueryRowContext(ctx, "SELECT "+assessmentCols+" FROM assessments a WHERE a.id = $1", id), &a); err != nil {
+		return cxm.Assessment{}, notFound(err)
+	}
+	return a, nil
+}
+
+// ListAssessments returns the assessments of an organization (0: of all),
+// newest first, with their counts.
+func (db *DB) ListAssessments(ctx context.Context, organizationID int64) ([]cxm.Assessment, error) {
+	var rows *sql.Rows
+	var err error
+	if organizationID == 0 {
+		rows, err = db.r.QueryContext(ctx, "SELECT "+assessmentCols+" FROM assessments a ORDER BY a.created_at DESC, a.id DESC")
+	} else {
+		rows, err = db.r.QueryContext(ctx, "SELECT "+assessmentCols+" FROM assessments a WHERE a.organization_id = $1 ORDER BY a.created_at DESC, a.id DESC", organizationID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []cxm.Assessment
+	for rows.Next() {
+		var a cxm.Assessment
+		if err := scanAssessment(rows, &a); err != nil {
+			return nil, err
+		}
+		list = append(list, a)
+	}
+	return list, rows.Err()
+}
+
+// SetStatus opens or closes an assessment. Closing sets closed_at to now
+// (kept when it was closed already); opening clears it.
+func (db *DB) SetStatus(ctx context.Context, id int64, status cxm.Status, now time.Time) error {
+	switch status {
+	case cxm.StatusClosed:
+		return db.execOne(ctx, "UPDATE assessments SET status = 'closed', closed_at = COALESCE(closed_at, $2) WHERE id = $1", id, ts(now))
+	case cxm.StatusOpen:
+		return db.execOne(ctx, "UPDATE assessments SET status = 'open', closed_at = NULL WHERE id = $1", id)
+	}
+	return fmt.Errorf("invalid status %q", status)
+}
+
+// Invitations
+
+// NewInvitation is an invitation to create: the hash of its token and the
+// respondent's email, if known ("" when links are handed out).
+type NewInvitation struct {
+	TokenHash []byte
+	Email     string
+}
+
+// invitationChunk is how many invitations one INSERT statement carries.
+const invitationChunk = 200
+
+// CreateInvitations stores invitations to an assessment, all or none: a
+// token hash already stored or repeated in invs is cxm.ErrConflict and
+// nothing is stored. An unknown assessment is cxm.ErrNotFound, a closed one
+// cxm.ErrClosed.
+func (db *DB) CreateInvitations(ctx context.Context, assessmentID int64, invs []NewInvitation) error {
+	for i, inv := range invs {
+		if len(inv.TokenHash) == 0 {
+			return fmt.Errorf("invitation %d: empty token hash", i)
+		}
+	}
+	created := now()
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var status string
+		err := tx.QueryRowContext(ctx, "SELECT status FROM assessments WHERE id = $1", assessmentID).Scan(&status)
+		if err != nil {
+			return notFound(err)
+		}
+		if status != string(cxm.StatusOpen) {
+			return cxm.ErrClosed
+		}
+		var q strings.Builder
+		args := make([]any, 0, 2+2*invitationChunk)
+		for start := 0; start < len(invs); start += invitationChunk {
+			chunk := invs[start:min(start+invitationChunk, len(invs))]
+			q.Reset()
+			q.WriteString("INSERT INTO invitations (assessment_id, created_at, token_hash, email) VALUES ")
+			args = append(args[:0], assessmentID, created)
+			for i, inv := range chunk {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				fmt.Fprintf(&q, "($1, $2, $%d, $%d)", 3+2*i, 4+2*i)
+				args = append(args, inv.TokenHash, normEmail(inv.Email))
+			}
+			q.WriteString(" ON CONFLICT (token_hash) DO NOTHING")
+			res, err := tx.ExecContext(ctx, q.String(), args...)
+			if err != nil {
+				return err
+			}
+			n, err := res.RowsAffected()
+			if err != nil {
+				return err
+			}
+			if n != int64(len(chunk)) {
+				return fmt.Errorf("a token hash is already in use: %w", cxm.ErrConflict)
+			}
+		}
+		return nil
+	})
+}
+
+const invitationCols = "id, assessment_id, email, used, created_at"
+
+func scanInvitation(sc interface{ Scan(...any) error }, inv *cxm.Invitation) error {
+	return sc.Scan(&inv.ID, &inv.AssessmentID, &inv.Email, &inv.Used, (*timeCol)(&inv.CreatedAt))
+}
+
+// InvitationByToken returns the invitation with that token hash.
+func (db *DB) InvitationByToken(ctx context.Context, tokenHash []byte) (cxm.Invitation, error) {
+	var inv cxm.Invitation
+	if err := scanInvitation(db.r.QueryRowContext(ctx, "SELECT "+invitationCols+" FROM invitations WHERE token_hash = $1", tokenHash), &inv); err != nil {
+		return cxm.Invitation{}, notFound(err)
+	}
+	return inv, nil
+}
+
+// ListInvitations returns an assessment's invitations by id (never their
+// token hashes).
+func (db *DB) ListInvitations(ctx context.Context, assessmentID int64) ([]cxm.Invitation, error) {
+	rows, err := db.r.QueryContext(ctx, "SELECT "+invitationCols+" FROM invitations WHERE assessment_id = $1 ORDER BY id", assessmentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var list []cxm.Invitation
+	for rows.Next() {
+		var inv cxm.Invitation
+		if err := scanInvitation(rows, &inv); err != nil {
+			return nil, err
+		}
+		list = append(list, inv)
+	}
+	return list, rows.Err()
+}
+
+// Drafts
+
+// SaveDraft keeps what a respondent has answered so far, replacing the
+// previous draft. The draft lives on the invitation and is cleared when it is
+// used. An unknown invitation is cxm.ErrNotFound; a used one is
+// cxm.ErrConflict (nothing is kept after submission).
+func (db *DB) SaveDraft(ctx context.Context, invitationID int64, d cxm.Draft) error {
+	b, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	return db.withWriter(ctx, func() error {
+		res, err := db.w.ExecContext(ctx, "UPDATE invitations SET draft = $2 WHERE id = $1 AND NOT used", invitationID, string(b))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+		var n int
+		if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM invitations WHERE id = $1", invitationID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return cxm.ErrNotFound
+		}
+		return cxm.ErrConflict
+	})
+}
+
+// Draft returns an invitation's draft; none is cxm.ErrNotFound.
+func (db *DB) Draft(ctx context.Context, invitationID int64) (cxm.Draft, error) {
+	var s sql.NullString
+	if err := db.r.QueryRowContext(ctx, "SELECT draft FROM invitations WHERE id = $1", invitationID).Scan(&s); err != nil {
+		return cxm.Draft{}, notFound(err)
+	}
+	if !s.Valid {
+		return cxm.Draft{}, cxm.ErrNotFound
+	}
+	var d cxm.Draft
+	if err := json.Unmarshal([]byte(s.String), &d); err != nil {
+		return cxm.Draft{}, fmt.Errorf("invitation %d: stored draft: %w", invitationID, err)
+	}
+	return d, nil
+}
+
+// Responses
+
+// encodeResponse is a response's two stored columns: its attributes as a
+// JSON object and its answers as comma-separated integers in item order,
+// an empty field for cxm.NoAnswer.
+func encodeResponse(r cxm.StoredResponse) (attrs, answers string, err error) {
+	if len(r.Answers) == 0 {
+		return "", "", errors.New("a response needs at least one answer (cxm.NoAnswer for none)")
+	}
+	a := r.Attributes
+	if a == nil {
+		a = map[string]string{}
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return "", "", err
+	}
+	buf := make([]byte, 0, 3*len(r.Answers))
+	for i, v := range r.Answers {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		if v != cxm.NoAnswer {
+			buf = strconv.AppendInt(buf, int64(v), 10)
+		}
+	}
+	return string(b), string(buf), nil
+}
+
+// parseAnswers decodes stored answers into dst[:0]. "" is one unanswered
+// item.
+func parseAnswers(dst []int, s []byte) ([]int, error) {
+	dst = dst[:0]
+	for {
+		field := s
+		i := bytes.IndexByte(s, ',')
+		if i >= 0 {
+			field = s[:i]
+		}
+		v, err := parseInt(field)
+		if err != nil {
+			return dst, err
+		}
+		dst = append(dst, v)
+		if i < 0 {
+			return dst, nil
+		}
+		s = s[i+1:]
+	}
+}
+
+// parseInt parses one answer; empty is cxm.NoAnswer.
+func parseInt(b []byte) (int, error) {
+	if len(b) == 0 {
+		return cxm.NoAnswer, nil
+	}
+	neg := b[0] == '-'
+	d := b
+	if neg {
+		d = b[1:]
+	}
+	if len(d) == 0 || len(d) > 18 {
+		return 0, fmt.Errorf("stored answer %q is not an integer", b)
+	}
+	v := 0
+	for _, c := range d {
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("stored answer %q is not an integer", b)
+		}
+		v = v*10 + int(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	return v, nil
+}
+
+// SubmitResponse stores a respondent's response and uses up their
+// invitation, in one transaction: the invitation is marked used (only if it
+// was not: a used one is cxm.ErrConflict), its draft cleared, and the
+// response inserted with nothing that links it back to the invitation. An
+// invitation unknown or of another assessment is cxm.ErrNotFound; an
+// assessment that is not open is cxm.ErrClosed.
+func (db *DB) SubmitResponse(ctx context.Context, invitationID, assessmentID int64, r cxm.StoredResponse) error {
+	attrs, answers, err := encodeResponse(r)
+	if err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE invitations SET used = TRUE, draft = NULL
+			WHERE id = $1 AND assessment_id = $2 AND NOT used
+			AND EXISTS (SELECT 1 FROM assessments WHERE id = $2 AND status = 'open')`, invitationID, assessmentID)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			var used bool
+			var status string
+			err := tx.QueryRowContext(ctx, `SELECT i.used, a.status FROM invitations i JOIN assessments a ON a.id = i.assessment_id
+				WHERE i.id = $1 AND i.assessment_id = $2`, invitationID, assessmentID).Scan(&used, &status)
+			switch {
+			case err != nil:
+				return notFound(err)
+			case used:
+				return cxm.ErrConflict
+			case status != string(cxm.StatusOpen):
+				return cxm.ErrClosed
+			}
+			return cxm.ErrConflict
+		}
+		_, err = tx.ExecContext(ctx, "INSERT INTO responses (assessment_id, attributes, answers) VALUES ($1, $2, $3)",
+			assessmentID, attrs, answers)
+		return err
+	})
+}
+
+// AddResponse stores a response without an invitation (an import). An
+// unknown assessment is cxm.ErrNotFound.
+func (db *DB) AddResponse(ctx context.Context, assessmentID int64, r cxm.StoredResponse) error {
+	return db.AddResponses(ctx, assessmentID, []cxm.StoredResponse{r})
+}
+
+// AddResponses stores responses without invitations (an import), all or
+// none. An unknown assessment is cxm.ErrNotFound.
+func (db *DB) AddResponses(ctx context.Context, assessmentID int64, rs []cxm.StoredResponse) error {
+	type enc struct{ attrs, answers string }
+	encs := make([]enc, len(rs))
+	for i, r := range rs {
+		a, b, err := encodeResponse(r)
+		if err != nil {
+			return fmt.Errorf("response %d: %w", i+1, err)
+		}
+		encs[i] = enc{a, b}
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM assessments WHERE id = $1", assessmentID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return cxm.ErrNotFound
+		}
+		stmt, err := tx.PrepareContext(ctx, "INSERT INTO responses (assessment_id, attributes, answers) VALUES ($1, $2, $3)")
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, e := range encs {
+			if _, err := stmt.ExecContext(ctx, assessmentID, e.attrs, e.answers); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// EachResponse calls fn with every response of an assessment in the order
+// they were stored, streaming them from the database (never all in memory).
+// The response passed to fn, its Attributes map and its Answers slice, are
+// reused for the next row: fn must neither keep nor modify them (copy what
+// it keeps). An error from fn stops the iteration and is returned.
+func (db *DB) EachResponse(ctx context.Context, assessmentID int64, fn func(cxm.StoredResponse) error) error {
+	rows, err := db.r.QueryContext(ctx, "SELECT attributes, answers FROM responses WHERE assessment_id = $1 ORDER BY id", assessmentID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var attrRaw, ansRaw sql.RawBytes
+	// Responses share few distinct attribute sets (department x level):
+	// each is parsed once and its map handed out again.
+	const maxCached = 256
+	cache := map[string]map[string]string{}
+	scratch := map[string]string{}
+	var r cxm.StoredResponse
+	for rows.Next() {
+		if err := rows.Scan(&attrRaw, &ansRaw); err != nil {
+			return err
+		}
+		m := cache[string([]byte(attrRaw))]
+		if m == nil {
+			if m, err = parseAttributes(attrRaw, len(cache) < maxCached, scratch); err != nil {
+				return err
+			}
+			if len(cache) < maxCached {
+				cache[string(attrRaw)] = m
+			}
+		}
+		r.Attributes = m
+		if r.Answers, err = parseAnswers(r.Answers, ansRaw); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// parseAttributes decodes stored attributes into a new map, or into scratch
+// (cleared) when fresh is false.
+func parseAttributes(raw []byte, fresh bool, scratch map[string]string) (map[string]string, error) {
+	m := scratch
+	if fresh {
+		m = map[string]string{}
+	} else {
+		clear(m)
+	}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("stored response attributes: %w", err)
+	}
+	if m == nil { // "null"
+		m = map[string]string{}
+	}
+	return m, nil
+}
+
+// CountResponses counts an assessment's responses.
+func (db *DB) CountResponses(ctx context.Context, assessmentID int64) (int, error) {
+	var n int
+	err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM responses WHERE assessment_id = $1", assessmentID).Scan(&n)
+	return n, err
+}
