@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/mail"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -68,7 +69,7 @@ func decode(r *http.Request, v any) error {
 		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &te):
-			return badField(te.Field, "%s must be a %s, not a JSON %s", te.Field, te.Type, te.Value)
+			return badField(te.Field, "%s must be %s, not a JSON %s", te.Field, typeWords(te.Type.Kind()), te.Value)
 		case errors.As(err, &mbe):
 			return errorf(http.StatusRequestEntityTooLarge, "body larger than %d bytes", mbe.Limit)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
@@ -83,6 +84,23 @@ func decode(r *http.Request, v any) error {
 		return errorf(http.StatusBadRequest, "invalid JSON: more than one value")
 	}
 	return nil
+}
+
+// typeWords names a JSON value's expected type for people.
+func typeWords(k reflect.Kind) string {
+	switch k {
+	case reflect.Int, reflect.Int64, reflect.Int32:
+		return "a whole number"
+	case reflect.String:
+		return "a string"
+	case reflect.Slice:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Bool:
+		return "true or false"
+	}
+	return "a " + k.String()
 }
 
 func pathID(r *http.Request) (int64, error) {
@@ -572,9 +590,21 @@ func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 	if a.Status != cxm.StatusOpen {
 		return cxm.ErrClosed
 	}
-	var in submission
-	if err := decode(r, &in); err != nil {
+	var body struct {
+		Attributes map[string]string          `json:"attributes"`
+		Answers    map[string]json.RawMessage `json:"answers"`
+	}
+	if err := decode(r, &body); err != nil {
 		return err
+	}
+	// Answers are read one by one so that a wrong one is named exactly.
+	in := submission{Attributes: body.Attributes, Answers: map[string]*int{}}
+	for id, raw := range body.Answers {
+		var v *int
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return badField("answers."+id, "the answer to %s must be a whole number or null, not %s", id, raw)
+		}
+		in.Answers[id] = v
 	}
 	resp, err := validateSubmission(f, a, in)
 	if err != nil {
