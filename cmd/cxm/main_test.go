@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"math"
@@ -27,7 +28,7 @@ type outcome struct {
 func runCxm(t *testing.T, stdin string, args ...string) outcome {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errb)
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
 	return outcome{code, out.String(), errb.String()}
 }
 

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestServe starts cxm serve on a new SQLite file: it migrates, prints the
+// one-time setup link while there is no admin, answers /healthz, serves the
+// setup page, and stops cleanly (exit 0) when its context ends.
+func TestServe(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cxm.db")
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errs lockedBuffer
+	done := make(chan int)
+	go func() { done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errs) }()
+	var base string
+	for i := 0; i < 100 && base == ""; i++ {
+		time.Sleep(50 * time.Millisecond)
+		if m := regexp.MustCompile(`url=(http://[0-9.:]+)`).FindStringSubmatch(errs.String()); m != nil {
+			base = m[1]
+		}
+	}
+	if base == "" {
+		cancel()
+		t.Fatalf("no address logged: %s", errs.String())
+	}
+	resp, err := http.Get(base + "/healthz")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("healthz: %v %v", err, resp)
+	}
+	link := regexp.MustCompile(`http://\S+/setup/\S+`).FindString(out.String())
+	if link == "" {
+		t.Fatalf("no setup link printed: %q", out.String())
+	}
+	if resp, err := http.Get(link); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("setup page: %v %v", err, resp)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("serve exited %d: %s", code, errs.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	if !strings.Contains(errs.String(), "stopped") {
+		t.Errorf("no clean stop logged: %s", errs.String())
+	}
+}
+
+// TestGracefulShutdown: a request in flight when the stop comes is
+// finished, not cut.
+func TestGracefulShutdown(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	entered, release := make(chan struct{}), make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		close(entered)
+		<-release
+		io.WriteString(w, "finished")
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan error)
+	go func() { served <- serveUntilDone(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), ln, h, "test", "") }()
+	got := make(chan string)
+	go func() {
+		resp, err := http.Get("http://" + ln.Addr().String())
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		b, _ := io.ReadAll(resp.Body)
+		got <- string(b)
+	}()
+	<-entered
+	cancel() // SIGTERM arrives while the request is in flight
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	if body := <-got; body != "finished" {
+		t.Errorf("in-flight request got %q", body)
+	}
+	if err := <-served; err != nil {
+		t.Errorf("serve: %v", err)
+	}
+	if _, err := http.Get("http://" + ln.Addr().String()); err == nil {
+		t.Error("still accepting connections after shutdown")
+	}
+}
+
+// TestAccountsAndBackup: user add, token create, migrate and backup, as an
+// operator uses them.
+func TestAccountsAndBackup(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cxm.db")
+	o := runCxm(t, "long enough secret\n", "user", "add", "--db", db, "--email", "Ann@Example.com", "--role", "admin", "--password-stdin")
+	if o.code != 0 || !strings.Contains(o.stdout, "added ann@example.com (admin)") {
+		t.Fatalf("user add: %d %s %s", o.code, o.stdout, o.stderr)
+	}
+	if o := runCxm(t, "long enough secret\n", "user", "add", "--db", db, "--email", "ann@example.com", "--role", "admin", "--password-stdin"); o.code != 1 {
+		t.Errorf("duplicate user: exit %d", o.code)
+	}
+	if o := runCxm(t, "short\n", "user", "add", "--db", db, "--email", "b@example.com", "--role", "viewer", "--password-stdin"); o.code != 1 || !strings.Contains(o.stderr, "at least 10") {
+		t.Errorf("short password: exit %d %s", o.code, o.stderr)
+	}
+	if o := runCxm(t, "", "user", "add", "--db", db, "--email", "b@example.com", "--role", "boss", "--password-stdin"); o.code != 2 {
+		t.Errorf("bad role: exit %d", o.code)
+	}
+	o = runCxm(t, "", "token", "create", "--db", db, "--email", "ann@example.com")
+	token := strings.TrimSpace(o.stdout)
+	if o.code != 0 || len(token) != 43 {
+		t.Fatalf("token create: %d %q", o.code, o.stdout)
+	}
+	if o := runCxm(t, "", "token", "create", "--db", db, "--email", "nobody@example.com"); o.code != 1 {
+		t.Errorf("token for nobody: exit %d", o.code)
+	}
+	// Only a hash of the token is stored.
+	raw, _ := os.ReadFile(db)
+	if bytes.Contains(raw, []byte(token)) {
+		t.Error("the API token is stored in clear")
+	}
+	if o := runCxm(t, "", "migrate", "--db", db); o.code != 0 || !strings.Contains(o.stdout, "up to date") {
+		t.Errorf("migrate: %d %s", o.code, o.stdout)
+	}
+	backup := filepath.Join(dir, "copy.db")
+	if o := runCxm(t, "", "backup", "--db", db, backup); o.code != 0 {
+		t.Fatalf("backup: %d %s", o.code, o.stderr)
+	}
+	if o := runCxm(t, "", "backup", "--db", db, backup); o.code != 1 {
+		t.Errorf("backup over an existing file: exit %d", o.code)
+	}
+	conn, err := sql.Open("sqlite", backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	var email string
+	if err := conn.QueryRow("SELECT email FROM users").Scan(&email); err != nil || email != "ann@example.com" {
+		t.Errorf("the backup holds %q, %v", email, err)
+	}
+}
