@@ -45,7 +45,9 @@ func TestServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errs lockedBuffer
 	done := make(chan int)
-	go func() { done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errs) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errs)
+	}()
 	var base string
 	for i := 0; i < 100 && base == ""; i++ {
 		time.Sleep(50 * time.Millisecond)
@@ -97,7 +99,9 @@ func TestGracefulShutdown(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error)
-	go func() { served <- serveUntilDone(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), ln, h, "test", "") }()
+	go func() {
+		served <- serveUntilDone(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), ln, h, "test", "")
+	}()
 	got := make(chan string)
 	go func() {
 		resp, err := http.Get("http://" + ln.Addr().String())
