@@ -72,7 +72,9 @@ type Item struct {
 }
 
 // Practice is a proven way to improve a competency. Stages lists the stages
-// at which it is the right next step; empty means any stage.
+// at which it is the right next step. A competency none of whose practices
+// lists stages offers all of them at every stage; otherwise only practices
+// listing the current stage are offered (scoring.md §5.1).
 type Practice struct {
 	ID          string   `json:"id"`
 	Title       string   `json:"title"`
