@@ -641,7 +641,8 @@ func document(fr Frame, defTitle, desc string, w, h float64, c *canvas) template
 	h = math.Ceil(h)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %s %s" width="100%%" role="img" aria-labelledby="%s-title %s-desc"`, f(w), f(h), id, id)
-	fmt.Fprintf(&b, ` style="display:block;height:auto;max-width:%spx;break-inside:avoid;page-break-inside:avoid"`, f(w))
+	// Sizing lives in the page's stylesheet (.cxm-chart), not in a style
+	// attribute, so pages can forbid inline styles in their CSP.
 	fmt.Fprintf(&b, ` font-family="%s" font-size="%s" class="cxm-chart">`, fontFamily, f(fs))
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(t), id, esc(desc))
 	if c.defs.Len() > 0 {
@@ -779,3 +780,6 @@ func (c *canvas) axisTicks(x0, w, y float64) {
 }
 
 func joinDesc(parts []string) string { return strings.Join(parts, "; ") }
+
+// joinLines joins wrapped lines back with single spaces.
+func joinLines(lines []string) string { return strings.Join(lines, " ") }
