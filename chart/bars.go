@@ -58,6 +58,7 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 	if hlText == "" {
 		hlText = "weakest link"
 	}
+	hlText, _ = fit(hlText, 160, fs, true)
 	valueW := textW("100.0", fs, true)
 	rightM := valueW + 10 + pad
 
@@ -104,7 +105,8 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Value < sorted[j].Value })
 	for _, t := range sorted {
 		if finite(t.Value) {
-			thrs = append(thrs, thr{x: xOf(t.Value), label: clean(t.Label)})
+			l, _ := fit(clean(t.Label), math.Max(plotW/2, 60), fsS, false)
+			thrs = append(thrs, thr{x: xOf(t.Value), label: l})
 		}
 	}
 	weak, hasWeak := val(opt.WeakBelow)
@@ -166,8 +168,8 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 		}
 		r.top = y
 		if narrow {
-			r.h = n*lineH + 30
-			r.cy = y + n*lineH + 14
+			r.h = n*lineH + 34
+			r.cy = y + n*lineH + 17
 		} else {
 			r.h = math.Max(38, n*lineH+14)
 			r.cy = y + r.h/2
@@ -309,15 +311,4 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 		}
 	}
 	return document(opt.Frame, defTitle, d, W, h, &c)
-}
-
-func joinLines(lines []string) string {
-	s := ""
-	for i, l := range lines {
-		if i > 0 {
-			s += " "
-		}
-		s += l
-	}
-	return s
 }

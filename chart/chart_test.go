@@ -753,7 +753,7 @@ func TestTrendGeometry(t *testing.T) {
 	// The plot spans 0..100: the axis at 0 and the grid line at 100.
 	var grid []float64
 	for _, l := range n.tag("line") {
-		if l.attr("y1") == l.attr("y2") && (l.attr("stroke") == colGrid || l.attr("stroke") == colAxis) && l.num(t, "x2")-l.num(t, "x1") > 100 {
+		if l.attr("y1") == l.attr("y2") && (l.attr("stroke") == colGrid || l.attr("stroke") == colAxis) && l.attr("stroke-dasharray") == "" && l.num(t, "x2")-l.num(t, "x1") > 100 {
 			grid = append(grid, l.num(t, "y1"))
 		}
 	}
@@ -780,6 +780,16 @@ func TestTrendGeometry(t *testing.T) {
 	if !strings.Contains(n.text(), "weak below 50") {
 		t.Error("weak line not in legend")
 	}
+	var weak []node
+	for _, l := range n.tag("line") {
+		if l.attr("stroke-dasharray") == "6 3" && l.title() == "weak below 50" {
+			weak = append(weak, l)
+		}
+	}
+	if len(weak) != 1 {
+		t.Fatalf("%d weak lines", len(weak))
+	}
+	near(t, "weak line", weak[0].num(t, "y1"), yOf(50))
 	// One wave: a single centered point, no NaN.
 	n = common(t, "t1", Trend([]string{"Only"}, lines, TrendOptions{Frame: Frame{ID: "t1", Width: 500}}))
 	if len(n.class("cxm-point")) != 2 {

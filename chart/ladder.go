@@ -105,10 +105,12 @@ func StageLadder(stages []Stage, opt LadderOptions) template.HTML {
 	if curText == "" {
 		curText = "Current stage"
 	}
+	curText, _ = fit(curText, 160, fs, true)
 	hlText := clean(opt.HighlightText)
 	if hlText == "" {
 		hlText = "weakest link"
 	}
+	hlText, _ = fit(hlText, 160, fs, true)
 
 	// The current stage.
 	cur := -1

@@ -8,8 +8,8 @@ import (
 	"strings"
 )
 
-// Series is one polygon of a Radar chart or one line of a Trend chart's
-// legend: a name (shown in the legend) and one value per axis.
+// Series is one polygon of a Radar chart (e.g. this wave, the previous
+// wave, a department): a name, shown in the legend, and one value per axis.
 type Series struct {
 	Name string
 	// Values holds one value per axis, in axis order; nil (or a missing

@@ -50,6 +50,9 @@ func Range(rows []RangeRow, opt RangeOptions) template.HTML {
 	if medText == "" {
 		medText = "Peer median"
 	}
+	for _, s := range []*string{&scoreText, &peerText, &medText} {
+		*s, _ = fit(*s, 200, fsS, false)
+	}
 
 	type row struct {
 		full          string

@@ -89,7 +89,8 @@ func Trend(waves []string, lines []TrendLine, opt TrendOptions) template.HTML {
 	weak, hasWeak := val(opt.WeakBelow)
 	if hasWeak {
 		y := yOf(weak)
-		c.add(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="5 4">%s</line>`, f(x0), f(y), f(x1), f(y), colHi, title("weak below "+exact(clamp100(weak))))
+		// Gray, not the weak color of the bars: that is a series color here.
+		c.add(`<line x1="%s" y1="%s" x2="%s" y2="%s" stroke="%s" stroke-width="1.5" stroke-dasharray="6 3">%s</line>`, f(x0), f(y), f(x1), f(y), colAxis, title("weak below "+exact(clamp100(weak))))
 	}
 
 	nl := len(lines)
@@ -186,7 +187,7 @@ func Trend(waves []string, lines []TrendLine, opt TrendOptions) template.HTML {
 		entries = append(entries, legendEntry{name: names[s], color: seriesColor(s), dash: seriesDash(s), shape: s})
 	}
 	if hasWeak {
-		entries = append(entries, legendEntry{name: "weak below " + exact(clamp100(weak)), color: colHi, dash: "5 4", shape: -1})
+		entries = append(entries, legendEntry{name: "weak below " + exact(clamp100(weak)), color: colAxis, dash: "6 3", shape: -1})
 	}
 	h += c.legend(entries, pad, h, W-2*pad)
 	h += pad
