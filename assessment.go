@@ -116,3 +116,49 @@ type StoredResponse struct {
 	Attributes map[string]string
 	Answers    []int // NoAnswer for no answer
 }
+
+// PlanStatus is where a plan step stands.
+type PlanStatus string
+
+const (
+	PlanTodo    PlanStatus = "todo"
+	PlanDoing   PlanStatus = "doing"
+	PlanDone    PlanStatus = "done"
+	PlanDropped PlanStatus = "dropped"
+)
+
+// Valid reports whether s is one of the four statuses.
+func (s PlanStatus) Valid() bool {
+	return s == PlanTodo || s == PlanDoing || s == PlanDone || s == PlanDropped
+}
+
+// PlanStep is one step of an assessment's improvement plan as stored:
+// generated from the framework's practices (scoring.md §5.1) or added by
+// hand (Custom), then edited by the team.
+type PlanStep struct {
+	ID           int64      `json:"id"`
+	AssessmentID int64      `json:"assessment"`
+	Priority     int        `json:"priority"`
+	Competency   string     `json:"competency"`
+	Practice     string     `json:"practice"` // empty for a custom step
+	Title        string     `json:"title"`
+	Description  string     `json:"description"`
+	Why          string     `json:"why"`
+	Target       *float64   `json:"target"` // the score to reach; nil for a custom step without one
+	TargetStage  string     `json:"target_stage"`
+	Owner        string     `json:"owner"`
+	Due          string     `json:"due"` // YYYY-MM-DD or empty
+	Status       PlanStatus `json:"status"`
+	Custom       bool       `json:"custom"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+}
+
+// PlanChange records one edit of a plan step: who changed what, and when.
+type PlanChange struct {
+	StepID int64     `json:"step"`
+	User   string    `json:"user"` // email
+	At     time.Time `json:"at"`
+	Field  string    `json:"field"`
+	From   string    `json:"from"`
+	To     string    `json:"to"`
+}
