@@ -978,7 +978,7 @@ func TestOddNumbers(t *testing.T) {
 		{p(1e-300), p(-1e-300), p(0), 1},
 		{p(33.333333), p(66.666666), p(12.345678), 333.3333},
 		{nil, p(10), nil, 280},
-		{p(-0.0), nil, p(100), 2000},
+		{p(math.Copysign(0, -1)), nil, p(100), 2000}, // negative zero
 	} {
 		for id, out := range allCharts("x", c.v, c.lo, c.hi, c.width, "o") {
 			common(t, id, out)

@@ -46,7 +46,7 @@ func Verdict(f *cxm.Framework, r *Result) []string {
 			wc.Name, weakest.Score, stage))
 	}
 	if weakest.Weak && wc.Weakness.Label != "" {
-		out = append(out, fmt.Sprintf("Weak in %s, an organization is %s: %s", wc.Name, wc.Weakness.Label, sentence(wc.Weakness.Meaning)))
+		out = append(out, fmt.Sprintf("Weak in %s, an organization is %s. %s", wc.Name, wc.Weakness.Label, sentence(wc.Weakness.Meaning)))
 	}
 	var others []string
 	for _, d := range r.Overall.Diagnosis {

@@ -173,7 +173,7 @@ func apiFlow(t *testing.T, e *env) {
 	expect("reopen", status, 200, out)
 	status, out = submit(tokens[3], map[string]any{"answers": map[string]any{"a1": 3}})
 	expect("submit after reopening", status, 201, out)
-	status, out = e.call(cxm.RoleViewer, "GET", path, nil)
+	_, out = e.call(cxm.RoleViewer, "GET", path, nil)
 	if out["responses"].(float64) != 4 || out["invited"].(float64) != 6 {
 		t.Errorf("counts %v", out)
 	}

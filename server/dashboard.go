@@ -43,24 +43,28 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 				C: c, Weakest: c.ID == res.Overall.Weakest,
 			})
 		}
-		v.Charts = dashboardChartsFor(f, res)
+		// Each chart twice: wide for screens and print, narrow for phones,
+		// where a wide chart scaled down would have unreadable text. CSS
+		// shows one of them.
+		v.Charts = dashboardChartsFor(f, res, wideChart, "")
+		v.Narrow = dashboardChartsFor(f, res, narrowChart, "-n")
 		for _, attr := range res.GroupBy {
 			v.Breakdown = append(v.Breakdown, breakdownFor(f, res, attr))
-		}
-		texts := map[string]string{}
-		for _, c := range f.Competencies {
-			for _, it := range c.Items {
-				texts[it.ID] = it.Text
-			}
-		}
-		for _, it := range res.Items {
-			v.Items = append(v.Items, itemRow{Competency: f.Competency(it.Competency).Name, Text: texts[it.ID], Item: it})
 		}
 	}
 	return s.render(w, r, http.StatusOK, "dashboard.html", a.Name, v)
 }
 
-func dashboardChartsFor(f *cxm.Framework, res *score.Result) dashboardCharts {
+// Chart widths: the default for screens and print, and one for phones.
+const (
+	wideChart   = 640
+	narrowChart = 360
+)
+
+func dashboardChartsFor(f *cxm.Framework, res *score.Result, width float64, suffix string) dashboardCharts {
+	frame := func(id, title, desc string) chart.Frame {
+		return chart.Frame{ID: id + suffix, Title: title, Desc: desc, Width: width}
+	}
 	var bars []chart.Bar
 	var axes []string
 	var values []*float64
@@ -88,14 +92,14 @@ func dashboardChartsFor(f *cxm.Framework, res *score.Result) dashboardCharts {
 	weak := f.WeakBelow
 	out := dashboardCharts{
 		Bars: chart.ScoreBars(bars, chart.BarsOptions{
-			Frame:      chart.Frame{ID: "scores", Title: "Score per competency", Desc: "Scores from 0 to 100 with 95% confidence intervals; stage thresholds as vertical lines."},
+			Frame:      frame("scores", "Score per competency", "Scores from 0 to 100 with 95% confidence intervals; stage thresholds as vertical lines."),
 			Thresholds: thresholds, WeakBelow: &weak, HighlightText: "weakest link",
 		}),
 		Radar: chart.Radar(axes, []chart.Series{{Name: "This assessment", Values: values}}, chart.RadarOptions{
-			Frame: chart.Frame{ID: "radar", Title: "Competency profile", Desc: "Each axis is a competency from 0 at the centre to 100 at the edge."},
+			Frame: frame("radar", "Competency profile", "Each axis is a competency from 0 at the centre to 100 at the edge."),
 		}),
 		Ladder: chart.StageLadder(stages, chart.LadderOptions{
-			Frame:   chart.Frame{ID: "ladder", Title: "Maturity stages", Desc: "The stages from lowest to highest, with the organization's stage under the weakest-link rule and each competency's position."},
+			Frame:   frame("ladder", "Maturity stages", "The stages from lowest to highest, with the organization's stage under the weakest-link rule and each competency's position."),
 			Current: res.Overall.Stage, Markers: markers, CurrentText: "organization", HighlightText: "weakest link",
 		}),
 	}
@@ -111,19 +115,24 @@ func dashboardChartsFor(f *cxm.Framework, res *score.Result) dashboardCharts {
 		var dists []chart.Distribution
 		for _, it := range res.Items {
 			if it.Competency == c.ID {
-				dists = append(dists, chart.Distribution{Label: itemText(c, it.ID), Counts: it.Counts})
+				dists = append(dists, chart.Distribution{Label: itemLabel(c, it.ID), Counts: it.Counts})
 			}
 		}
 		out.Distributions = append(out.Distributions, competencyDistribution{Name: c.Name, Chart: chart.StackedBars(dists, options, chart.StackedOptions{
-			Frame: chart.Frame{ID: "dist-" + c.ID, Title: "Answers to the statements of " + c.Name, Desc: "For each statement, the share of each answer (raw answers, before reverse-keying)."},
+			Frame: frame("dist-"+c.ID, "Answers to the statements of "+c.Name, "For each statement, the share of each answer as given. On reverse-keyed statements agreeing means less maturity."),
 		})})
 	}
 	return out
 }
 
-func itemText(c cxm.Competency, id string) string {
+// itemLabel is a statement's text, marked when it is reverse-keyed so that
+// agreement there is not read as good news.
+func itemLabel(c cxm.Competency, id string) string {
 	for _, it := range c.Items {
 		if it.ID == id {
+			if it.Reverse {
+				return "(reverse-keyed) " + it.Text
+			}
 			return it.Text
 		}
 	}

@@ -42,7 +42,16 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f", *x)
 	},
-	"fixed1":    func(x float64) string { return fmt.Sprintf("%.1f", x) },
+	"fixed1": func(x float64) string { return fmt.Sprintf("%.1f", x) },
+	// ciText shows an interval cut at the ends of the scale: with few
+	// respondents mean ± t·sd/√n can pass 0 or 100, where no score can be.
+	// The API keeps the exact interval.
+	"ciText": func(ci *[2]float64) string {
+		if ci == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.1f–%.1f", max(ci[0], 0), min(ci[1], 100))
+	},
 	"fixed2":    func(x *float64) string { return ptrFormat(x, "%.2f") },
 	"agreement": score.Agreement,
 	"pct": func(a, b int) string {
@@ -121,8 +130,8 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page
 
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, e *Error) {
 	msg := e.Message
-	if e.Status == http.StatusNotFound {
-		msg = "There is nothing here. The link may be mistyped, or the thing was removed."
+	if msg == "not found" { // the bare message of asError, not a handler's own words
+		msg = "There is nothing at this address. The link may be mistyped or incomplete, or what it pointed to was deleted."
 	}
 	if err := s.render(w, r, e.Status, "error.html", http.StatusText(e.Status), msg); err != nil {
 		http.Error(w, msg, e.Status)

@@ -336,8 +336,8 @@ type dashboardView struct {
 	Verdict   []string
 	Rows      []competencyRow
 	Breakdown []breakdown
-	Items     []itemRow
-	Charts    dashboardCharts
+	Charts    dashboardCharts // for screens and print
+	Narrow    dashboardCharts // for phones
 }
 
 type competencyRow struct {
@@ -347,14 +347,10 @@ type competencyRow struct {
 }
 
 type breakdown struct {
-	Attribute  string
-	Suppressed int
-	Groups     []score.Group
-	Gaps       []score.Gap
-	Heatmap    template.HTML
-}
-
-type itemRow struct {
-	Competency, Text string
-	Item             score.Item
+	Attribute     string
+	Suppressed    int
+	Groups        []score.Group
+	Gaps          []score.Gap
+	Heatmap       template.HTML
+	HeatmapNarrow template.HTML
 }

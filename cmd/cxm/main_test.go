@@ -172,7 +172,7 @@ func TestExample(t *testing.T) {
 	for _, want := range []string{
 		"60 respondents",
 		"Employee Engagement is the weakest link",
-		"Weak in Employee Engagement, an organization is Turbulent:",
+		"Weak in Employee Engagement, an organization is Turbulent.",
 		"BY DEPARTMENT",
 		"BY LEVEL",
 		"Widest gap:",
