@@ -26,7 +26,8 @@ func dbFlag(cmd *cobra.Command) *string {
 	return cmd.Flags().String("db", "cxm.db", "database: an SQLite file (created if missing) or a postgres:// URL")
 }
 
-// openDB opens and migrates the database.
+// openDB opens and migrates the database and stores the built-in
+// frameworks, so every command sees the same installation.
 func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
@@ -35,6 +36,10 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 	if _, err := db.Migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
+	}
+	if err := server.New(db, slog.New(slog.DiscardHandler), server.Config{}).SeedFrameworks(ctx); err != nil {
+		db.Close()
+		return nil, err
 	}
 	return db, nil
 }
@@ -71,9 +76,6 @@ flight are finished first.`,
 		}
 		defer db.Close()
 		srv := server.New(db, log, server.Config{BaseURL: *baseURL, SecureCookies: *secure})
-		if err := srv.SeedFrameworks(ctx); err != nil {
-			return err
-		}
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
 			return err
