@@ -14,12 +14,18 @@ import (
 	"github.com/cxmhq/cxm"
 )
 
-const assessmentCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
+// assessmentCols are an assessment's columns without and with its counts
+// (which cost a scan of its invitations and responses).
+const (
+	assessmentCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
+	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, 0, 0`
+	assessmentCountCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
 	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at,
 	(SELECT COUNT(*) FROM invitations i WHERE i.assessment_id = a.id),
 	(SELECT COUNT(*) FROM responses r WHERE r.assessment_id = a.id)`
+)
 
-func scanAssessment(sc interface{ Scan(...any) error }, a *cxm.Assessment) error {
+func scanAssessment(sc scanner, a *cxm.Assessment) error {
 	var attrs, status string
 	var prev sql.NullInt64
 	err := sc.Scan(&a.ID, &a.OrganizationID, &a.Name, &a.FrameworkID, &a.FrameworkVersion, &attrs,
@@ -104,10 +110,26 @@ func (db *DB) CreateAssessment(ctx context.Context, a *cxm.Assessment) (int64, e
 }
 
 // Assessment returns an assessment with its counts of invitations and
-// responses.
+// responses. Counting reads all of them: on paths taken for every
+// respondent use AssessmentNoCounts.
 func (db *DB) Assessment(ctx context.Context, id int64) (cxm.Assessment, error) {
 	var a cxm.Assessment
-	if err := scanAssessment(db.r.QueryRowContext(ctx, "SELECT "+assessmentCols+" FROM assessments a WHERE a.id = $1", id), &a); err != nil {
+	err := db.readRow(ctx, "SELECT "+assessmentCountCols+" FROM assessments a WHERE a.id = $1", []any{id},
+		func(sc scanner) error { return scanAssessment(sc, &a) })
+	if err != nil {
+		return cxm.Assessment{}, notFound(err)
+	}
+	return a, nil
+}
+
+// AssessmentNoCounts is Assessment without the counts (Invited and
+// Responses are 0): a lookup by primary key whose cost does not grow with
+// the responses, for the respondent's page and submission.
+func (db *DB) AssessmentNoCounts(ctx context.Context, id int64) (cxm.Assessment, error) {
+	var a cxm.Assessment
+	err := db.readRow(ctx, "SELECT "+assessmentCols+" FROM assessments a WHERE a.id = $1", []any{id},
+		func(sc scanner) error { return scanAssessment(sc, &a) })
+	if err != nil {
 		return cxm.Assessment{}, notFound(err)
 	}
 	return a, nil
@@ -116,26 +138,22 @@ func (db *DB) Assessment(ctx context.Context, id int64) (cxm.Assessment, error) 
 // ListAssessments returns the assessments of an organization (0: of all),
 // newest first, with their counts.
 func (db *DB) ListAssessments(ctx context.Context, organizationID int64) ([]cxm.Assessment, error) {
-	var rows *sql.Rows
-	var err error
-	if organizationID == 0 {
-		rows, err = db.r.QueryContext(ctx, "SELECT "+assessmentCols+" FROM assessments a ORDER BY a.created_at DESC, a.id DESC")
-	} else {
-		rows, err = db.r.QueryContext(ctx, "SELECT "+assessmentCols+" FROM assessments a WHERE a.organization_id = $1 ORDER BY a.created_at DESC, a.id DESC", organizationID)
+	query := "SELECT " + assessmentCountCols + " FROM assessments a ORDER BY a.created_at DESC, a.id DESC"
+	var args []any
+	if organizationID != 0 {
+		query = "SELECT " + assessmentCountCols + " FROM assessments a WHERE a.organization_id = $1 ORDER BY a.created_at DESC, a.id DESC"
+		args = []any{organizationID}
 	}
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var list []cxm.Assessment
-	for rows.Next() {
+	err := db.readRows(ctx, query, args, func(rows *sql.Rows) error {
 		var a cxm.Assessment
 		if err := scanAssessment(rows, &a); err != nil {
-			return nil, err
+			return err
 		}
 		list = append(list, a)
-	}
-	return list, rows.Err()
+		return nil
+	})
+	return list, err
 }
 
 // SetStatus opens or closes an assessment. Closing sets closed_at to now
@@ -215,14 +233,16 @@ func (db *DB) CreateInvitations(ctx context.Context, assessmentID int64, invs []
 
 const invitationCols = "id, assessment_id, email, used, created_at"
 
-func scanInvitation(sc interface{ Scan(...any) error }, inv *cxm.Invitation) error {
+func scanInvitation(sc scanner, inv *cxm.Invitation) error {
 	return sc.Scan(&inv.ID, &inv.AssessmentID, &inv.Email, &inv.Used, (*timeCol)(&inv.CreatedAt))
 }
 
 // InvitationByToken returns the invitation with that token hash.
 func (db *DB) InvitationByToken(ctx context.Context, tokenHash []byte) (cxm.Invitation, error) {
 	var inv cxm.Invitation
-	if err := scanInvitation(db.r.QueryRowContext(ctx, "SELECT "+invitationCols+" FROM invitations WHERE token_hash = $1", tokenHash), &inv); err != nil {
+	err := db.readRow(ctx, "SELECT "+invitationCols+" FROM invitations WHERE token_hash = $1", []any{tokenHash},
+		func(sc scanner) error { return scanInvitation(sc, &inv) })
+	if err != nil {
 		return cxm.Invitation{}, notFound(err)
 	}
 	return inv, nil
@@ -231,20 +251,17 @@ func (db *DB) InvitationByToken(ctx context.Context, tokenHash []byte) (cxm.Invi
 // ListInvitations returns an assessment's invitations by id (never their
 // token hashes).
 func (db *DB) ListInvitations(ctx context.Context, assessmentID int64) ([]cxm.Invitation, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT "+invitationCols+" FROM invitations WHERE assessment_id = $1 ORDER BY id", assessmentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var list []cxm.Invitation
-	for rows.Next() {
-		var inv cxm.Invitation
-		if err := scanInvitation(rows, &inv); err != nil {
-			return nil, err
-		}
-		list = append(list, inv)
-	}
-	return list, rows.Err()
+	err := db.readRows(ctx, "SELECT "+invitationCols+" FROM invitations WHERE assessment_id = $1 ORDER BY id", []any{assessmentID},
+		func(rows *sql.Rows) error {
+			var inv cxm.Invitation
+			if err := scanInvitation(rows, &inv); err != nil {
+				return err
+			}
+			list = append(list, inv)
+			return nil
+		})
+	return list, err
 }
 
 // Drafts
@@ -280,7 +297,9 @@ func (db *DB) SaveDraft(ctx context.Context, invitationID int64, d cxm.Draft) er
 // Draft returns an invitation's draft; none is cxm.ErrNotFound.
 func (db *DB) Draft(ctx context.Context, invitationID int64) (cxm.Draft, error) {
 	var s sql.NullString
-	if err := db.r.QueryRowContext(ctx, "SELECT draft FROM invitations WHERE id = $1", invitationID).Scan(&s); err != nil {
+	err := db.readRow(ctx, "SELECT draft FROM invitations WHERE id = $1", []any{invitationID},
+		func(sc scanner) error { return sc.Scan(&s) })
+	if err != nil {
 		return cxm.Draft{}, notFound(err)
 	}
 	if !s.Valid {
@@ -370,49 +389,6 @@ func parseInt(b []byte) (int, error) {
 	return v, nil
 }
 
-// SubmitResponse stores a respondent's response and uses up their
-// invitation, in one transaction: the invitation is marked used (only if it
-// was not: a used one is cxm.ErrConflict), its draft cleared, and the
-// response inserted with nothing that links it back to the invitation. An
-// invitation unknown or of another assessment is cxm.ErrNotFound; an
-// assessment that is not open is cxm.ErrClosed.
-func (db *DB) SubmitResponse(ctx context.Context, invitationID, assessmentID int64, r cxm.StoredResponse) error {
-	attrs, answers, err := encodeResponse(r)
-	if err != nil {
-		return err
-	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE invitations SET used = TRUE, draft = NULL
-			WHERE id = $1 AND assessment_id = $2 AND NOT used
-			AND EXISTS (SELECT 1 FROM assessments WHERE id = $2 AND status = 'open')`, invitationID, assessmentID)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n != 1 {
-			var used bool
-			var status string
-			err := tx.QueryRowContext(ctx, `SELECT i.used, a.status FROM invitations i JOIN assessments a ON a.id = i.assessment_id
-				WHERE i.id = $1 AND i.assessment_id = $2`, invitationID, assessmentID).Scan(&used, &status)
-			switch {
-			case err != nil:
-				return notFound(err)
-			case used:
-				return cxm.ErrConflict
-			case status != string(cxm.StatusOpen):
-				return cxm.ErrClosed
-			}
-			return cxm.ErrConflict
-		}
-		_, err = tx.ExecContext(ctx, "INSERT INTO responses (assessment_id, attributes, answers) VALUES ($1, $2, $3)",
-			assessmentID, attrs, answers)
-		return err
-	})
-}
-
 // AddResponse stores a response without an invitation (an import). An
 // unknown assessment is cxm.ErrNotFound.
 func (db *DB) AddResponse(ctx context.Context, assessmentID int64, r cxm.StoredResponse) error {
@@ -457,13 +433,9 @@ func (db *DB) AddResponses(ctx context.Context, assessmentID int64, rs []cxm.Sto
 // they were stored, streaming them from the database (never all in memory).
 // The response passed to fn, its Attributes map and its Answers slice, are
 // reused for the next row: fn must neither keep nor modify them (copy what
-// it keeps). An error from fn stops the iteration and is returned.
+// it keeps). fn must not use db: the stream holds one of the few reader
+// connections. An error from fn stops the iteration and is returned.
 func (db *DB) EachResponse(ctx context.Context, assessmentID int64, fn func(cxm.StoredResponse) error) error {
-	rows, err := db.r.QueryContext(ctx, "SELECT attributes, answers FROM responses WHERE assessment_id = $1 ORDER BY id", assessmentID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
 	var attrRaw, ansRaw sql.RawBytes
 	// Responses share few distinct attribute sets (department x level):
 	// each is parsed once and its map handed out again.
@@ -471,28 +443,28 @@ func (db *DB) EachResponse(ctx context.Context, assessmentID int64, fn func(cxm.
 	cache := map[string]map[string]string{}
 	scratch := map[string]string{}
 	var r cxm.StoredResponse
-	for rows.Next() {
-		if err := rows.Scan(&attrRaw, &ansRaw); err != nil {
-			return err
-		}
-		m := cache[string([]byte(attrRaw))]
-		if m == nil {
-			if m, err = parseAttributes(attrRaw, len(cache) < maxCached, scratch); err != nil {
+	return db.readRows(ctx, "SELECT attributes, answers FROM responses WHERE assessment_id = $1 ORDER BY id", []any{assessmentID},
+		func(rows *sql.Rows) error {
+			if err := rows.Scan(&attrRaw, &ansRaw); err != nil {
 				return err
 			}
-			if len(cache) < maxCached {
-				cache[string(attrRaw)] = m
+			m := cache[string([]byte(attrRaw))]
+			if m == nil {
+				var err error
+				if m, err = parseAttributes(attrRaw, len(cache) < maxCached, scratch); err != nil {
+					return err
+				}
+				if len(cache) < maxCached {
+					cache[string(attrRaw)] = m
+				}
 			}
-		}
-		r.Attributes = m
-		if r.Answers, err = parseAnswers(r.Answers, ansRaw); err != nil {
-			return err
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+			r.Attributes = m
+			var err error
+			if r.Answers, err = parseAnswers(r.Answers, ansRaw); err != nil {
+				return err
+			}
+			return fn(r)
+		})
 }
 
 // parseAttributes decodes stored attributes into a new map, or into scratch
@@ -515,7 +487,5 @@ func parseAttributes(raw []byte, fresh bool, scratch map[string]string) (map[str
 
 // CountResponses counts an assessment's responses.
 func (db *DB) CountResponses(ctx context.Context, assessmentID int64) (int, error) {
-	var n int
-	err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM responses WHERE assessment_id = $1", assessmentID).Scan(&n)
-	return n, err
+	return db.count(ctx, "SELECT COUNT(*) FROM responses WHERE assessment_id = $1", assessmentID)
 }

@@ -205,6 +205,14 @@ func TestAssessments(t *testing.T) {
 		if all[2].Invited != 3 || all[2].Responses != 1 || all[1].Invited != 0 {
 			t.Fatalf("counts: %+v", all)
 		}
+		light, err := db.AssessmentNoCounts(ctx, a.ID)
+		must(t, err)
+		if want := all[2]; light.Invited != 0 || light.Responses != 0 || light.Name != want.Name || light.Status != want.Status ||
+			!reflect.DeepEqual(light.Attributes, want.Attributes) || light.FrameworkID != "test" || light.MinGroup != want.MinGroup {
+			t.Fatalf("AssessmentNoCounts = %+v, want %+v without counts", light, want)
+		}
+		_, err = db.AssessmentNoCounts(ctx, 9999)
+		wantErr(t, "AssessmentNoCounts unknown", err, cxm.ErrNotFound)
 		mine, err := db.ListAssessments(ctx, f.org)
 		must(t, err)
 		if len(mine) != 2 || mine[0].ID != id2 || mine[1].ID != a.ID {

@@ -22,6 +22,37 @@ const submitGoroutines = 200
 //
 //	go test ./store -run '^$' -bench SubmitParallel -benchtime 20000x
 func BenchmarkSubmitParallel(b *testing.B) {
+	benchSubmit(b, func(ctx context.Context, db *DB, inv submitInvitation, r cxm.StoredResponse) error {
+		return db.SubmitResponse(ctx, inv.id, inv.assessment, r)
+	})
+}
+
+// BenchmarkRespondentParallel: as BenchmarkSubmitParallel, with the reads
+// the server does for a submission: the invitation by its token and the
+// assessment (without counts).
+func BenchmarkRespondentParallel(b *testing.B) {
+	benchSubmit(b, func(ctx context.Context, db *DB, inv submitInvitation, r cxm.StoredResponse) error {
+		i, err := db.InvitationByToken(ctx, inv.hash)
+		if err != nil {
+			return err
+		}
+		a, err := db.AssessmentNoCounts(ctx, i.AssessmentID)
+		if err != nil {
+			return err
+		}
+		if a.Status != cxm.StatusOpen {
+			return cxm.ErrClosed
+		}
+		return db.SubmitResponse(ctx, i.ID, a.ID, r)
+	})
+}
+
+type submitInvitation struct {
+	id, assessment int64
+	hash           []byte
+}
+
+func benchSubmit(b *testing.B, submit func(context.Context, *DB, submitInvitation, cxm.StoredResponse) error) {
 	for _, engine := range []string{SQLite, Postgres} {
 		b.Run(engine, func(b *testing.B) {
 			ctx := context.Background()
@@ -39,9 +70,9 @@ func BenchmarkSubmitParallel(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ids := make([]int64, len(list))
+			todo := make([]submitInvitation, len(list))
 			for i, inv := range list {
-				ids[i] = inv.ID
+				todo[i] = submitInvitation{inv.ID, id, invs[i].TokenHash}
 			}
 			answers := make([]int, 30)
 			for i := range answers {
@@ -59,7 +90,7 @@ func BenchmarkSubmitParallel(b *testing.B) {
 				for pb.Next() {
 					i := next.Add(1) - 1
 					t0 := time.Now()
-					if err := db.SubmitResponse(ctx, ids[i], id, r); err != nil {
+					if err := submit(ctx, db, todo[i], r); err != nil {
 						failed.Store(err)
 					}
 					lat[i] = time.Since(t0)

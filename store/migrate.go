@@ -12,6 +12,11 @@ import (
 	"strings"
 )
 
+// Migrations live in migrations/sqlite and migrations/postgres, one file per
+// version named NNNN_name.sql, the same versions and names in both (a test
+// checks). A migration, once released, is never edited: a change is a new
+// version. Each file may hold several statements.
+//
 //go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrationFiles embed.FS
 

@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/cxmhq/cxm"
@@ -38,10 +39,12 @@ const (
 	Postgres = "postgres"
 )
 
-// Pool sizes.
+// Pool sizes. On PostgreSQL at most postgresWriters connections write at
+// once, so reads (pages, /healthz) always find one free.
 const (
-	sqliteReaders = 4
-	postgresConns = 20
+	sqliteReaders   = 4
+	postgresConns   = 20
+	postgresWriters = 16
 )
 
 // DB is cxm's database. It is safe for concurrent use.
@@ -58,7 +61,19 @@ type DB struct {
 	w      *sql.DB       // writes
 	r      *sql.DB       // reads; == w on PostgreSQL
 	wsem   chan struct{} // a FIFO semaphore in front of the writer pool
+	rsem   chan struct{} // and one in front of the reader pool
 	path   string        // SQLite file
+
+	stmtMu sync.Mutex
+	stmts  map[stmtKey]*sql.Stmt // prepared hot statements
+
+	submitMu sync.Mutex
+	submits  []*submission // waiting for a group commit (submit.go)
+}
+
+type stmtKey struct {
+	write bool
+	query string
 }
 
 // IsPostgres reports whether dsn names a PostgreSQL database rather than an
@@ -89,7 +104,7 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &DB{engine: Postgres, w: p, r: p, wsem: make(chan struct{}, postgresConns)}, nil
+	return &DB{engine: Postgres, w: p, r: p, wsem: make(chan struct{}, postgresWriters), rsem: make(chan struct{}, postgresConns)}, nil
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
@@ -135,7 +150,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &DB{engine: SQLite, w: w, r: r, wsem: make(chan struct{}, 1), path: abs}, nil
+	return &DB{engine: SQLite, w: w, r: r, wsem: make(chan struct{}, 1), rsem: make(chan struct{}, sqliteReaders), path: abs}, nil
 }
 
 // sqliteDSN is a file: URI for the absolute path abs (so any character in
@@ -158,6 +173,12 @@ func (db *DB) Engine() string { return db.engine }
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, st := range db.stmts {
+		st.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	err := db.w.Close()
 	if db.r != db.w {
 		if e := db.r.Close(); err == nil {
@@ -169,16 +190,13 @@ func (db *DB) Close() error {
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error {
-	if err := db.r.PingContext(ctx); err != nil {
-		return err
-	}
 	if db.r != db.w {
 		if err := db.withWriter(ctx, func() error { return db.w.PingContext(ctx) }); err != nil {
 			return err
 		}
 	}
 	var one int
-	return db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+	return db.withReader(ctx, func() error { return db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one) })
 }
 
 // Backup writes a consistent copy of a live SQLite database to path, which
@@ -224,6 +242,54 @@ func (db *DB) withWriter(ctx context.Context, fn func() error) error {
 	return fn()
 }
 
+// withReader runs fn when its turn to use the reader pool has come.
+func (db *DB) withReader(ctx context.Context, fn func() error) error {
+	select {
+	case db.rsem <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-db.rsem }()
+	return fn()
+}
+
+// scanner is a *sql.Row or *sql.Rows.
+type scanner interface{ Scan(...any) error }
+
+// readRow runs a query for one row on the reader pool, prepared once, and
+// scans the row with scan (sql.ErrNoRows when there is none).
+func (db *DB) readRow(ctx context.Context, query string, args []any, scan func(scanner) error) error {
+	st, err := db.prepared(ctx, false, query)
+	if err != nil {
+		return err
+	}
+	return db.withReader(ctx, func() error { return scan(st.QueryRowContext(ctx, args...)) })
+}
+
+// readRows runs a query on the reader pool and calls each for every row.
+func (db *DB) readRows(ctx context.Context, query string, args []any, each func(*sql.Rows) error) error {
+	return db.withReader(ctx, func() error {
+		rows, err := db.r.QueryContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			if err := each(rows); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// count runs a COUNT query on the reader pool.
+func (db *DB) count(ctx context.Context, query string, args ...any) (int, error) {
+	var n int
+	err := db.readRow(ctx, query, args, func(sc scanner) error { return sc.Scan(&n) })
+	return n, err
+}
+
 // exec runs one write statement.
 func (db *DB) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	var res sql.Result
@@ -254,23 +320,80 @@ func (db *DB) writeRow(ctx context.Context, query string, args []any, dest ...an
 // tx runs fn in a write transaction (BEGIN IMMEDIATE on SQLite), committing
 // when fn returns nil and rolling back otherwise.
 func (db *DB) tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return db.withWriter(ctx, func() error {
-		tx, err := db.w.BeginTx(ctx, nil)
+	return db.withWriter(ctx, func() error { return db.txHeld(ctx, fn) })
+}
+
+// txHeld is tx for a caller that holds its turn on the writer already.
+func (db *DB) txHeld(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := db.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	done := false
+	defer func() {
+		if !done {
+			tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	done = true
+	return tx.Commit()
+}
+
+// prepared returns query prepared on the writer pool (write) or the reader
+// pool, once: hot statements skip parsing and planning on every call (on
+// SQLite that is a third of the cost of a submission). In a transaction use
+// tx.StmtContext(ctx, st), which reuses the statement on the writer's
+// connection. Call it before taking the writer (db.tx, withWriter): on
+// SQLite preparing needs the writer's only connection.
+func (db *DB) prepared(ctx context.Context, write bool, query string) (*sql.Stmt, error) {
+	k := stmtKey{write, query}
+	lookup := func() *sql.Stmt {
+		db.stmtMu.Lock()
+		defer db.stmtMu.Unlock()
+		return db.stmts[k]
+	}
+	if st := lookup(); st != nil {
+		return st, nil
+	}
+	prepare := func() (*sql.Stmt, error) {
+		if st := lookup(); st != nil { // prepared while this caller waited
+			return st, nil
+		}
+		pool := db.r
+		if write {
+			pool = db.w
+		}
+		st, err := pool.PrepareContext(ctx, query)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		done := false
-		defer func() {
-			if !done {
-				tx.Rollback()
-			}
-		}()
-		if err := fn(tx); err != nil {
-			return err
+		db.stmtMu.Lock()
+		defer db.stmtMu.Unlock()
+		if old := db.stmts[k]; old != nil {
+			st.Close()
+			return old, nil
 		}
-		done = true
-		return tx.Commit()
+		if db.stmts == nil {
+			db.stmts = map[stmtKey]*sql.Stmt{}
+		}
+		db.stmts[k] = st
+		return st, nil
+	}
+	if !write {
+		return prepare()
+	}
+	// Through the writer's queue, so the first burst of callers does not
+	// stampede the writer's connection with the same preparation.
+	var st *sql.Stmt
+	err := db.withWriter(ctx, func() error {
+		var err error
+		st, err = prepare()
+		return err
 	})
+	return st, err
 }
 
 // notFound turns sql.ErrNoRows into cxm.ErrNotFound.
@@ -286,14 +409,6 @@ func ts(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 // now is the current time as stored.
 func now() time.Time { return ts(time.Now()) }
-
-// nullTime is a nullable time as stored.
-func nullTime(t *time.Time) any {
-	if t == nil {
-		return nil
-	}
-	return ts(*t)
-}
 
 // timeLayouts are the layouts SQLite text times may come in when the
 // driver does not convert them itself (it does for columns declared

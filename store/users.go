@@ -24,7 +24,7 @@ func checkRole(role cxm.Role) error {
 
 const userCols = "u.id, u.email, u.role, u.created_at"
 
-func scanUser(sc interface{ Scan(...any) error }, u *cxm.User, more ...any) error {
+func scanUser(sc scanner, u *cxm.User, more ...any) error {
 	var role string
 	if err := sc.Scan(append([]any{&u.ID, &u.Email, &role, (*timeCol)(&u.CreatedAt)}, more...)...); err != nil {
 		return err
@@ -61,8 +61,9 @@ func (db *DB) CreateUser(ctx context.Context, email string, role cxm.Role, passw
 func (db *DB) UserByEmail(ctx context.Context, email string) (cxm.User, string, error) {
 	var u cxm.User
 	var hash string
-	row := db.r.QueryRowContext(ctx, "SELECT "+userCols+", u.password_hash FROM users u WHERE u.email = $1", normEmail(email))
-	if err := scanUser(row, &u, &hash); err != nil {
+	err := db.readRow(ctx, "SELECT "+userCols+", u.password_hash FROM users u WHERE u.email = $1", []any{normEmail(email)},
+		func(sc scanner) error { return scanUser(sc, &u, &hash) })
+	if err != nil {
 		return cxm.User{}, "", notFound(err)
 	}
 	return u, hash, nil
@@ -71,8 +72,9 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (cxm.User, string, 
 // UserByID returns a user.
 func (db *DB) UserByID(ctx context.Context, id int64) (cxm.User, error) {
 	var u cxm.User
-	row := db.r.QueryRowContext(ctx, "SELECT "+userCols+" FROM users u WHERE u.id = $1", id)
-	if err := scanUser(row, &u); err != nil {
+	err := db.readRow(ctx, "SELECT "+userCols+" FROM users u WHERE u.id = $1", []any{id},
+		func(sc scanner) error { return scanUser(sc, &u) })
+	if err != nil {
 		return cxm.User{}, notFound(err)
 	}
 	return u, nil
@@ -80,20 +82,16 @@ func (db *DB) UserByID(ctx context.Context, id int64) (cxm.User, error) {
 
 // ListUsers returns every user by id.
 func (db *DB) ListUsers(ctx context.Context) ([]cxm.User, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT "+userCols+" FROM users u ORDER BY u.id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var list []cxm.User
-	for rows.Next() {
+	err := db.readRows(ctx, "SELECT "+userCols+" FROM users u ORDER BY u.id", nil, func(rows *sql.Rows) error {
 		var u cxm.User
 		if err := scanUser(rows, &u); err != nil {
-			return nil, err
+			return err
 		}
 		list = append(list, u)
-	}
-	return list, rows.Err()
+		return nil
+	})
+	return list, err
 }
 
 // SetPassword replaces a user's password hash.
@@ -116,9 +114,7 @@ func (db *DB) DeleteUser(ctx context.Context, userID int64) error {
 
 // CountUsers counts the users with a role.
 func (db *DB) CountUsers(ctx context.Context, role cxm.Role) (int, error) {
-	var n int
-	err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM users WHERE role = $1", string(role)).Scan(&n)
-	return n, err
+	return db.count(ctx, "SELECT COUNT(*) FROM users WHERE role = $1", string(role))
 }
 
 // execOne runs a write that must change a row; none is cxm.ErrNotFound.
@@ -165,9 +161,10 @@ func (db *DB) CreateSession(ctx context.Context, tokenHash []byte, userID int64,
 func (db *DB) SessionUser(ctx context.Context, tokenHash []byte, now time.Time) (cxm.User, string, error) {
 	var u cxm.User
 	var csrf string
-	row := db.r.QueryRowContext(ctx, "SELECT "+userCols+`, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2`, tokenHash, ts(now))
-	if err := scanUser(row, &u, &csrf); err != nil {
+	err := db.readRow(ctx, "SELECT "+userCols+`, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
+		WHERE s.token_hash = $1 AND s.expires_at > $2`, []any{tokenHash, ts(now)},
+		func(sc scanner) error { return scanUser(sc, &u, &csrf) })
+	if err != nil {
 		return cxm.User{}, "", notFound(err)
 	}
 	return u, csrf, nil
@@ -241,9 +238,10 @@ func (db *DB) UserByAPIToken(ctx context.Context, tokenHash []byte) (cxm.User, e
 	var u cxm.User
 	var id int64
 	var last *time.Time
-	row := db.r.QueryRowContext(ctx, "SELECT "+userCols+`, t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1`, tokenHash)
-	if err := scanUser(row, &u, &id, nullTimeCol{&last}); err != nil {
+	err := db.readRow(ctx, "SELECT "+userCols+`, t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.token_hash = $1`, []any{tokenHash},
+		func(sc scanner) error { return scanUser(sc, &u, &id, nullTimeCol{&last}) })
+	if err != nil {
 		return cxm.User{}, notFound(err)
 	}
 	t := now()
@@ -257,20 +255,17 @@ func (db *DB) UserByAPIToken(ctx context.Context, tokenHash []byte) (cxm.User, e
 
 // ListAPITokens returns a user's API tokens by id.
 func (db *DB) ListAPITokens(ctx context.Context, userID int64) ([]APIToken, error) {
-	rows, err := db.r.QueryContext(ctx, "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id", userID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var list []APIToken
-	for rows.Next() {
-		var t APIToken
-		if err := rows.Scan(&t.ID, &t.Name, (*timeCol)(&t.CreatedAt), nullTimeCol{&t.LastUsedAt}); err != nil {
-			return nil, err
-		}
-		list = append(list, t)
-	}
-	return list, rows.Err()
+	err := db.readRows(ctx, "SELECT id, name, created_at, last_used_at FROM api_tokens WHERE user_id = $1 ORDER BY id", []any{userID},
+		func(rows *sql.Rows) error {
+			var t APIToken
+			if err := rows.Scan(&t.ID, &t.Name, (*timeCol)(&t.CreatedAt), nullTimeCol{&t.LastUsedAt}); err != nil {
+				return err
+			}
+			list = append(list, t)
+			return nil
+		})
+	return list, err
 }
 
 // DeleteAPIToken revokes one of a user's API tokens; another user's token
@@ -326,10 +321,7 @@ func (db *DB) RecordLoginFailure(ctx context.Context, key string, at time.Time) 
 
 // LoginFailures counts the failures under key at or after since.
 func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	var n int
-	err := db.r.QueryRowContext(ctx, "SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND failed_at >= $2",
-		key, ts(since)).Scan(&n)
-	return n, err
+	return db.count(ctx, "SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND failed_at >= $2", key, ts(since))
 }
 
 // ClearLoginFailures forgets the failures under key (after a success).
