@@ -537,7 +537,13 @@ func (s *Server) setStatus(r *http.Request, status cxm.Status) (cxm.Assessment, 
 	if err := s.db.SetStatus(r.Context(), a.ID, status, s.cfg.Now().UTC()); err != nil {
 		return a, err
 	}
-	return s.db.Assessment(r.Context(), a.ID)
+	a, err = s.db.Assessment(r.Context(), a.ID)
+	if err != nil {
+		return a, err
+	}
+	// Closing keeps the scores for benchmarks and makes the plan; reopening
+	// withdraws the scores (plans.go).
+	return a, s.afterStatusChange(r.Context(), a, status)
 }
 
 func (s *Server) apiClose(w http.ResponseWriter, r *http.Request) error {

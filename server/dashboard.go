@@ -35,6 +35,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := dashboardView{A: a, F: f, R: res}
+	if v.Waves, err = s.waveInfo(r.Context(), a); err != nil {
+		return err
+	}
 	if !res.Withheld {
 		v.Verdict = score.Verdict(f, res)
 		for _, c := range res.Competencies {

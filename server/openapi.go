@@ -30,6 +30,10 @@ var (
 	boolean = schema{"type": "boolean"}
 	nullNum = schema{"type": []string{"number", "null"}}
 	ref     = func(name string) schema { return schema{"$ref": "#/components/schemas/" + name} }
+
+	dateStr    = schema{"type": "string", "description": "YYYY-MM-DD, or empty for none", "pattern": `^(\d{4}-\d{2}-\d{2})?$`}
+	planStatus = schema{"enum": []string{"todo", "doing", "done", "dropped"}}
+	waveSide   = obj(nil, schema{"id": integer, "name": str, "respondents": integer, "withheld": boolean})
 )
 
 // apiDocs gives, per "METHOD path", the request body schema (nil: none)
@@ -63,8 +67,35 @@ var apiDocs = map[string]struct {
 		"attributes": schema{"type": "object", "additionalProperties": str},
 		"answers":    schema{"type": "object", "additionalProperties": schema{"type": []string{"integer", "null"}}},
 	}), "", 201, obj([]string{"status"}, schema{"status": str}), ""},
-	"GET /api/v1/users":  {nil, "", 200, arr(ref("User")), ""},
-	"POST /api/v1/users": {obj([]string{"email", "role", "password"}, schema{"email": str, "role": schema{"enum": []string{"admin", "facilitator", "viewer"}}, "password": str}), "", 201, ref("User"), ""},
+	"GET /api/v1/users":                         {nil, "", 200, arr(ref("User")), ""},
+	"GET /api/v1/assessments/{id}/plan":         {nil, "", 200, obj([]string{"steps"}, schema{"steps": arr(ref("PlanStep"))}), ""},
+	"POST /api/v1/assessments/{id}/plan":        {obj(nil, schema{}), "", 200, obj([]string{"steps"}, schema{"steps": arr(ref("PlanStep"))}), ""},
+	"GET /api/v1/assessments/{id}/plan/changes": {nil, "", 200, obj([]string{"changes"}, schema{"changes": arr(ref("PlanChange"))}), ""},
+	"POST /api/v1/assessments/{id}/plan/steps": {obj([]string{"competency", "title"}, schema{
+		"competency": str, "title": str, "description": str, "why": str, "owner": str, "due": dateStr,
+		"status": planStatus, "priority": integer,
+	}), "", 201, ref("PlanStep"), ""},
+	"PATCH /api/v1/plan-steps/{id}": {obj(nil, schema{
+		"owner": str, "due": dateStr, "status": planStatus, "priority": schema{"type": "integer", "minimum": 1}, "title": str, "description": str,
+	}), "", 200, ref("PlanStep"), ""},
+	"POST /api/v1/assessments/{id}/next-wave": {obj(nil, schema{"name": str}), "", 201, obj([]string{"id"}, schema{"id": integer}), ""},
+	"GET /api/v1/assessments/{id}/compare": {nil, "", 200, obj([]string{"competencies"}, schema{
+		"before": waveSide, "after": waveSide,
+		"competencies": arr(obj([]string{"id", "before", "after", "delta", "t", "df", "p"}, schema{
+			"id": str, "before": nullNum, "after": nullNum, "delta": nullNum, "t": nullNum, "df": nullNum, "p": nullNum,
+			"before_n": integer, "after_n": integer,
+		})),
+	}), ""},
+	"GET /api/v1/assessments/{id}/benchmark": {nil, "", 200, obj([]string{"peers", "competencies"}, schema{
+		"peers": integer, "min_peers": integer, "industry": str, "size": str,
+		"competencies": arr(obj([]string{"id", "score", "percentile", "median", "p25", "p75"}, schema{
+			"id": str, "score": number, "percentile": number, "median": number, "p25": number, "p75": number, "peers": integer,
+		})),
+	}), ""},
+	"GET /api/v1/assessments/{id}/export.xlsx":   {nil, "", 200, schema{"type": "string", "format": "binary"}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
+	"GET /api/v1/assessments/{id}/export/{file}": {nil, "", 200, schema{"type": "string"}, "text/csv"},
+	"GET /api/v1/assessments/{id}/report":        {nil, "", 200, schema{"type": "string"}, "text/html"},
+	"POST /api/v1/users":                         {obj([]string{"email", "role", "password"}, schema{"email": str, "role": schema{"enum": []string{"admin", "facilitator", "viewer"}}, "password": str}), "", 201, ref("User"), ""},
 }
 
 var components = schema{
@@ -73,7 +104,15 @@ var components = schema{
 		"session": schema{"type": "apiKey", "in": "cookie", "name": sessionCookie, "description": "the browser session; state changes also need the X-CSRF-Token header"},
 	},
 	"schemas": schema{
-		"Error":        obj([]string{"error"}, schema{"error": str, "field": str, "details": schema{}}),
+		"Error": obj([]string{"error"}, schema{"error": str, "field": str, "details": schema{}}),
+		"PlanStep": obj([]string{"id", "priority", "competency", "practice", "title", "why", "target", "owner", "due", "status"}, schema{
+			"id": integer, "assessment": integer, "priority": integer, "competency": str, "practice": str, "title": str,
+			"description": str, "why": str, "target": nullNum, "target_stage": str, "owner": str, "due": dateStr,
+			"status": planStatus, "custom": boolean, "updated_at": str,
+		}),
+		"PlanChange": obj([]string{"step", "user", "at", "field", "from", "to"}, schema{
+			"step": integer, "user": str, "at": str, "field": str, "from": str, "to": str,
+		}),
 		"Organization": obj([]string{"id", "name"}, schema{"id": integer, "name": str, "industry": str, "size": str, "created_at": str}),
 		"User":         obj([]string{"id", "email", "role"}, schema{"id": integer, "email": str, "role": str, "created_at": str}),
 		"Assessment": obj([]string{"id", "name", "framework", "status", "responses"}, schema{
@@ -104,6 +143,16 @@ var components = schema{
 	},
 }
 
+// queryParams are the query parameters of API routes, by "METHOD path".
+var queryParams = map[string][]schema{
+	"GET /api/v1/assessments/{id}/compare": {{"name": "with", "in": "query", "required": true, "schema": integer,
+		"description": "the earlier assessment (wave) to compare with; the path's assessment is the later one"}},
+	"GET /api/v1/assessments/{id}/benchmark": {
+		{"name": "industry", "in": "query", "schema": str, "description": "only peers of this industry"},
+		{"name": "size", "in": "query", "schema": str, "description": "only peers of this size"},
+	},
+}
+
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
 
 func (s *Server) openAPIDocument() schema {
@@ -125,6 +174,7 @@ func (s *Server) openAPIDocument() schema {
 		if strings.HasSuffix(rt.path, "/results") {
 			params = append(params, schema{"name": "group_by", "in": "query", "schema": str, "description": "attributes to break down by, comma-separated"})
 		}
+		params = append(params, queryParams[key]...)
 		if params != nil {
 			op["parameters"] = params
 		}
@@ -137,7 +187,11 @@ func (s *Server) openAPIDocument() schema {
 		}
 		responses := schema{}
 		if doc.status != 0 {
-			responses[strconv.Itoa(doc.status)] = schema{"description": http.StatusText(doc.status), "content": schema{"application/json": schema{"schema": doc.answer}}}
+			ct := doc.answerT
+			if ct == "" {
+				ct = "application/json"
+			}
+			responses[strconv.Itoa(doc.status)] = schema{"description": http.StatusText(doc.status), "content": schema{ct: schema{"schema": doc.answer}}}
 		}
 		if doc.body != nil || len(params) > 0 {
 			responses["400"] = errResp("bad input, with the field at fault")

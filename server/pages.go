@@ -52,7 +52,19 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.1f–%.1f", max(ci[0], 0), min(ci[1], 100))
 	},
-	"fixed2":    func(x *float64) string { return ptrFormat(x, "%.2f") },
+	"fixed2": func(x *float64) string { return ptrFormat(x, "%.2f") },
+	// signed shows a change with its sign: +8.2, −3.1, 0.0.
+	"signed": func(x *float64) string {
+		switch {
+		case x == nil:
+			return "–"
+		case fmt.Sprintf("%.1f", *x) == "0.0" || fmt.Sprintf("%.1f", *x) == "-0.0":
+			return "0.0"
+		case *x > 0:
+			return fmt.Sprintf("+%.1f", *x)
+		}
+		return fmt.Sprintf("−%.1f", -*x)
+	},
 	"agreement": score.Agreement,
 	"pct": func(a, b int) string {
 		if b == 0 {
@@ -143,14 +155,18 @@ func urlEscape(s string) string { return url.QueryEscape(s) }
 // flashes are the messages a redirect can ask the next page to show. Only
 // these keys are accepted, so a crafted link cannot put words on a page.
 var flashes = map[string]string{
-	"created":      "Created.",
-	"saved":        "Saved.",
-	"closed":       "The assessment is closed: it accepts no more responses.",
-	"reopened":     "The assessment is open again.",
-	"logged-out":   "You are logged out.",
-	"welcome":      "Welcome. Your account is ready.",
-	"user-created": "The user can now log in.",
-	"uploaded":     "The framework is stored and can be used in assessments.",
+	"created":        "Created.",
+	"saved":          "Saved.",
+	"closed":         "The assessment is closed: it accepts no more responses.",
+	"reopened":       "The assessment is open again.",
+	"logged-out":     "You are logged out.",
+	"welcome":        "Welcome. Your account is ready.",
+	"user-created":   "The user can now log in.",
+	"uploaded":       "The framework is stored and can be used in assessments.",
+	"step-added":     "The step is added at the end of the plan.",
+	"plan-generated": "The plan is generated again from the framework. Steps added by hand are kept, and steps proposed again keep their owner, due date and status.",
+	"next-wave":      "The next wave is open: invite respondents to answer again. Its results will be compared with the previous wave's.",
+	"decided":        "Decision recorded as a plan step.",
 }
 
 // redirect after a successful form POST (post/redirect/get), with one of

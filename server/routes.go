@@ -13,6 +13,8 @@ func (s *Server) routeTable() []route {
 		{"GET", "/setup/{token}", public, false, "", s.setupPage},
 		{"POST", "/setup/{token}", public, false, "", s.setup},
 	}
+	pages = append(pages, s.workshopRoutes()...)
+	pages = append(pages, s.actionRoutes()...)
 	return append(append(pages, s.apiRoutes()...), s.pageRoutes()...)
 }
 

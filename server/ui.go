@@ -336,6 +336,7 @@ type dashboardView struct {
 	Verdict   []string
 	Rows      []competencyRow
 	Breakdown []breakdown
+	Waves     waveInfo        // the assessment's series, for the links to the plan, progress and next wave
 	Charts    dashboardCharts // for screens and print
 	Narrow    dashboardCharts // for phones
 }

@@ -67,8 +67,9 @@ type DB struct {
 	stmtMu sync.Mutex
 	stmts  map[stmtKey]*sql.Stmt // prepared hot statements
 
-	submitMu sync.Mutex
-	submits  []*submission // waiting for a group commit (submit.go)
+	submitMu    sync.Mutex
+	submits     []*submission // waiting for a group commit (submit.go)
+	submitBatch int           // the most submissions one commit takes
 }
 
 type stmtKey struct {
@@ -104,7 +105,8 @@ func openPostgres(ctx context.Context, dsn string) (*DB, error) {
 		p.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &DB{engine: Postgres, w: p, r: p, wsem: make(chan struct{}, postgresWriters), rsem: make(chan struct{}, postgresConns)}, nil
+	return &DB{engine: Postgres, w: p, r: p, wsem: make(chan struct{}, postgresWriters), rsem: make(chan struct{}, postgresConns),
+		submitBatch: postgresSubmitBatch}, nil
 }
 
 func openSQLite(ctx context.Context, path string) (*DB, error) {
@@ -150,7 +152,8 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		r.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	return &DB{engine: SQLite, w: w, r: r, wsem: make(chan struct{}, 1), rsem: make(chan struct{}, sqliteReaders), path: abs}, nil
+	return &DB{engine: SQLite, w: w, r: r, wsem: make(chan struct{}, 1), rsem: make(chan struct{}, sqliteReaders), path: abs,
+		submitBatch: sqliteSubmitBatch}, nil
 }
 
 // sqliteDSN is a file: URI for the absolute path abs (so any character in

@@ -1,0 +1,621 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/plan"
+	"github.com/cxmhq/cxm/store"
+)
+
+// The improvement plan (scoring.md §5.1): generated when an assessment
+// closes (when it has none yet) and on demand, then edited by people. Every
+// edit is recorded with who and when by the store.
+
+// actionRoutes are the routes "from results to action": the plan, waves,
+// benchmarks and the exports, for scripts and for browsers.
+func (s *Server) actionRoutes() []route {
+	return []route{
+		// API
+		{"GET", "/api/v1/assessments/{id}/plan", anyUser, true, "The improvement plan, priority 1 first (scoring.md §5.1)", s.apiPlan},
+		{"POST", "/api/v1/assessments/{id}/plan", runner, true, "Generate the plan again from the framework; steps added by hand are kept", s.apiRegeneratePlan},
+		{"GET", "/api/v1/assessments/{id}/plan/changes", anyUser, true, "The history of the plan: who changed what, and when", s.apiPlanChanges},
+		{"POST", "/api/v1/assessments/{id}/plan/steps", runner, true, "Add a step to the plan by hand", s.apiAddStep},
+		{"PATCH", "/api/v1/plan-steps/{id}", runner, true, "Edit a plan step: owner, due date, status, priority, title", s.apiEditStep},
+		{"POST", "/api/v1/assessments/{id}/next-wave", runner, true, "Start the next wave of a closed assessment", s.apiNextWave},
+		{"GET", "/api/v1/assessments/{id}/compare", anyUser, true, "Compare with an earlier wave (scoring.md §5.2)", s.apiCompare},
+		{"GET", "/api/v1/assessments/{id}/benchmark", anyUser, true, "Position among peers (scoring.md §5.3)", s.apiBenchmark},
+		{"GET", "/api/v1/assessments/{id}/export.xlsx", anyUser, true, "The workbook: Summary, Competencies, Items, Groups, Plan", s.exportXLSX},
+		{"GET", "/api/v1/assessments/{id}/export/{file}", anyUser, true, "One table as CSV: competencies.csv, items.csv, groups.csv or plan.csv", s.exportCSV},
+		{"GET", "/api/v1/assessments/{id}/report", anyUser, true, "The self-contained, printable HTML report", s.exportReport},
+		// Pages
+		{"GET", "/assessments/{id}/plan", anyUser, false, "", s.planPage},
+		{"POST", "/assessments/{id}/plan/steps", runner, false, "", s.addStepForm},
+		{"POST", "/assessments/{id}/plan/regenerate", runner, false, "", s.regenerateForm},
+		{"POST", "/plan-steps/{id}", runner, false, "", s.editStepForm},
+		{"GET", "/assessments/{id}/progress", anyUser, false, "", s.progressPage},
+		{"POST", "/assessments/{id}/next-wave", runner, false, "", s.nextWaveForm},
+		{"GET", "/assessments/{id}/benchmark", anyUser, false, "", s.benchmarkPage},
+		{"GET", "/assessments/{id}/report", anyUser, false, "", s.exportReport},
+		{"GET", "/assessments/{id}/export.xlsx", anyUser, false, "", s.exportXLSX},
+		{"GET", "/assessments/{id}/export/{file}", anyUser, false, "", s.exportCSV},
+	}
+}
+
+// Limits of the texts of a plan step, in characters.
+const (
+	maxStepTitle       = 200
+	maxStepOwner       = 200
+	maxStepDescription = 4000
+)
+
+// userEmail is who is making the request, for the plan's history.
+func userEmail(ctx context.Context) string {
+	if p := principalFrom(ctx); p != nil {
+		return p.user.Email
+	}
+	return ""
+}
+
+// afterStatusChange keeps what depends on an assessment being closed. On
+// closing: the competency scores are kept for benchmarks (none when the
+// result is withheld) and, when the assessment has no plan yet, one is
+// generated. On reopening the kept scores are removed: an open assessment
+// is no one's peer.
+func (s *Server) afterStatusChange(ctx context.Context, a cxm.Assessment, status cxm.Status) error {
+	if status != cxm.StatusClosed {
+		return s.db.SetScores(ctx, a.ID, nil)
+	}
+	res, f, err := s.results(ctx, a, a.AttributeNames())
+	if err != nil {
+		return err
+	}
+	var scores []store.CompetencyScore
+	if !res.Withheld {
+		for _, c := range res.Competencies {
+			scores = append(scores, store.CompetencyScore{Competency: c.ID, Score: c.Score, N: c.N})
+		}
+	}
+	if err := s.db.SetScores(ctx, a.ID, scores); err != nil {
+		return err
+	}
+	has, err := s.db.HasPlan(ctx, a.ID)
+	if err != nil || has || res.Withheld {
+		return err
+	}
+	steps := planSteps(plan.Generate(f, res, plan.DefaultPerCompetency))
+	if len(steps) == 0 {
+		return nil
+	}
+	return s.db.ReplaceGeneratedSteps(ctx, a.ID, steps, userEmail(ctx))
+}
+
+// planSteps converts generated steps to stored ones.
+func planSteps(gen []plan.Step) []cxm.PlanStep {
+	out := make([]cxm.PlanStep, 0, len(gen))
+	for _, g := range gen {
+		target := g.Target
+		out = append(out, cxm.PlanStep{
+			Priority: g.Priority, Competency: g.Competency, Practice: g.Practice, Title: g.Title,
+			Description: g.Description, Why: g.Why, Target: &target, TargetStage: g.TargetStage, Status: cxm.PlanTodo,
+		})
+	}
+	return out
+}
+
+// regeneratePlan generates the plan again from the current results. Steps
+// added by hand stay (after the generated ones); a generated step proposed
+// again (same competency and practice) keeps its owner, due date and
+// status, so regenerating never throws away what people decided.
+func (s *Server) regeneratePlan(ctx context.Context, a cxm.Assessment) (int, error) {
+	res, f, err := s.results(ctx, a, nil)
+	if err != nil {
+		return 0, err
+	}
+	if res.Withheld {
+		return 0, errorf(http.StatusConflict, "a plan needs results: at least %d respondents (%d so far)", res.MinGroup, res.Respondents)
+	}
+	old, err := s.db.PlanSteps(ctx, a.ID)
+	if err != nil {
+		return 0, err
+	}
+	kept := map[[2]string]cxm.PlanStep{}
+	for _, st := range old {
+		if !st.Custom {
+			kept[[2]string{st.Competency, st.Practice}] = st
+		}
+	}
+	steps := planSteps(plan.Generate(f, res, plan.DefaultPerCompetency))
+	for i := range steps {
+		if o, ok := kept[[2]string{steps[i].Competency, steps[i].Practice}]; ok {
+			steps[i].Owner, steps[i].Due, steps[i].Status = o.Owner, o.Due, o.Status
+		}
+	}
+	return len(steps), s.db.ReplaceGeneratedSteps(ctx, a.ID, steps, userEmail(ctx))
+}
+
+func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	steps, err := s.db.PlanSteps(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"steps": steps})
+	return nil
+}
+
+// decodeOptional reads an optional JSON body: none at all is fine.
+func decodeOptional(r *http.Request, v any) error {
+	err := decode(r, v)
+	var e *Error
+	if errors.As(err, &e) && strings.HasPrefix(e.Message, "empty body") {
+		return nil
+	}
+	return err
+}
+
+func (s *Server) apiRegeneratePlan(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	var in struct{}
+	if err := decodeOptional(r, &in); err != nil {
+		return err
+	}
+	if _, err := s.regeneratePlan(r.Context(), a); err != nil {
+		return err
+	}
+	return s.apiPlan(w, r)
+}
+
+func (s *Server) apiPlanChanges(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	changes, err := s.db.PlanChanges(r.Context(), a.ID)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"changes": changes})
+	return nil
+}
+
+// stepInput is a new step or an edit; nil fields are not given.
+type stepInput struct {
+	Competency  *string `json:"competency"`
+	Title       *string `json:"title"`
+	Description *string `json:"description"`
+	Why         *string `json:"why"`
+	Owner       *string `json:"owner"`
+	Due         *string `json:"due"`
+	Status      *string `json:"status"`
+	Priority    *int    `json:"priority"`
+}
+
+func trimmed(p *string) *string {
+	if p == nil {
+		return nil
+	}
+	v := strings.TrimSpace(*p)
+	return &v
+}
+
+// edit validates the fields of an edit, naming the first one at fault.
+func (in stepInput) edit() (store.PlanEdit, error) {
+	e := store.PlanEdit{Owner: trimmed(in.Owner), Due: trimmed(in.Due), Title: trimmed(in.Title), Description: trimmed(in.Description), Priority: in.Priority}
+	if e.Title != nil && (*e.Title == "" || utf8.RuneCountInString(*e.Title) > maxStepTitle) {
+		return e, badField("title", "a step needs a title of at most %d characters", maxStepTitle)
+	}
+	if e.Description != nil && utf8.RuneCountInString(*e.Description) > maxStepDescription {
+		return e, badField("description", "a description is at most %d characters", maxStepDescription)
+	}
+	if e.Owner != nil && utf8.RuneCountInString(*e.Owner) > maxStepOwner {
+		return e, badField("owner", "an owner is at most %d characters", maxStepOwner)
+	}
+	if e.Due != nil && *e.Due != "" {
+		if _, err := time.Parse(time.DateOnly, *e.Due); err != nil {
+			return e, badField("due", "due must be a date written YYYY-MM-DD, e.g. 2025-09-30, or empty; %q is not", *e.Due)
+		}
+	}
+	if in.Status != nil {
+		st := cxm.PlanStatus(strings.TrimSpace(*in.Status))
+		if !st.Valid() {
+			return e, badField("status", "status must be todo, doing, done or dropped, not %q", *in.Status)
+		}
+		e.Status = &st
+	}
+	if e.Priority != nil && *e.Priority < 1 {
+		return e, badField("priority", "priority is 1 or more (1 comes first), not %d", *e.Priority)
+	}
+	return e, nil
+}
+
+// addStep validates and stores a step written by hand.
+func (s *Server) addStep(ctx context.Context, a cxm.Assessment, in stepInput) (cxm.PlanStep, error) {
+	f, err := s.framework(ctx, a.FrameworkID, a.FrameworkVersion)
+	if err != nil {
+		return cxm.PlanStep{}, err
+	}
+	comp := ""
+	if in.Competency != nil {
+		comp = strings.TrimSpace(*in.Competency)
+	}
+	if f.Competency(comp) == nil {
+		return cxm.PlanStep{}, badField("competency", "competency must be one of the framework's: %s", strings.Join(competencyIDs(f), ", "))
+	}
+	if in.Title == nil {
+		return cxm.PlanStep{}, badField("title", "a step needs a title")
+	}
+	if in.Why != nil && utf8.RuneCountInString(*in.Why) > maxStepDescription {
+		return cxm.PlanStep{}, badField("why", "why is at most %d characters", maxStepDescription)
+	}
+	e, err := in.edit()
+	if err != nil {
+		return cxm.PlanStep{}, err
+	}
+	st := cxm.PlanStep{AssessmentID: a.ID, Competency: comp, Title: *e.Title, Status: cxm.PlanTodo}
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{{&st.Description, e.Description}, {&st.Owner, e.Owner}, {&st.Due, e.Due}, {&st.Why, trimmed(in.Why)}} {
+		if f.src != nil {
+			*f.dst = *f.src
+		}
+	}
+	if e.Status != nil {
+		st.Status = *e.Status
+	}
+	user := userEmail(ctx)
+	st, err = s.db.AddPlanStep(ctx, st, user)
+	if err != nil || e.Priority == nil {
+		return st, err
+	}
+	return s.db.UpdatePlanStep(ctx, st.ID, store.PlanEdit{Priority: e.Priority}, user)
+}
+
+func competencyIDs(f *cxm.Framework) []string {
+	ids := make([]string, len(f.Competencies))
+	for i, c := range f.Competencies {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+func (s *Server) apiAddStep(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	var in stepInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	st, err := s.addStep(r.Context(), a, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, st)
+	return nil
+}
+
+func (s *Server) apiEditStep(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var in stepInput
+	if err := decode(r, &in); err != nil {
+		return err
+	}
+	if in.Competency != nil {
+		return badField("competency", "a step's competency cannot change: add a new step instead")
+	}
+	if in.Why != nil {
+		return badField("why", "why cannot be edited")
+	}
+	e, err := in.edit()
+	if err != nil {
+		return err
+	}
+	st, err := s.editStep(r.Context(), id, e)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+// editStep applies an edit. Dropping a step also moves it to the end of
+// the plan, and restoring one puts it right after the steps still to do,
+// unless the edit sets the priority itself: so the priorities of the steps
+// not dropped are always 1..N, in the API, the page and the exports alike.
+func (s *Server) editStep(ctx context.Context, id int64, e store.PlanEdit) (cxm.PlanStep, error) {
+	if e.Status != nil && e.Priority == nil {
+		st, err := s.db.PlanStep(ctx, id)
+		if err != nil {
+			return st, err
+		}
+		was, now := st.Status == cxm.PlanDropped, *e.Status == cxm.PlanDropped
+		if was != now {
+			steps, err := s.db.PlanSteps(ctx, st.AssessmentID)
+			if err != nil {
+				return st, err
+			}
+			pos := len(steps)
+			if !now {
+				pos = 1
+				for _, o := range steps {
+					if o.ID != id && o.Status != cxm.PlanDropped {
+						pos++
+					}
+				}
+			}
+			e.Priority = &pos
+		}
+	}
+	return s.db.UpdatePlanStep(ctx, id, e, userEmail(ctx))
+}
+
+// Pages
+
+type planView struct {
+	A            cxm.Assessment
+	F            *cxm.Framework
+	Steps        []planRow // the active steps in priority order, then the dropped ones
+	Active       int
+	Dropped      int
+	Changes      []changeRow // newest first
+	Competencies []cxm.Competency
+	Statuses     []cxm.PlanStatus
+	Error        string
+	Form         map[string]string // the add-a-step form, after an error
+	Withheld     bool              // too few respondents to generate a plan
+	MinGroup     int
+}
+
+type planRow struct {
+	S           cxm.PlanStep
+	SameWhy     bool // the same why as the step above: not repeated
+	N           int  // the number shown: 1.. among the active steps
+	Competency  string
+	Target      string
+	Dropped     bool
+	First, Last bool // among the active steps: no moving up or down
+}
+
+type changeRow struct {
+	At   string
+	ISO  string
+	User string
+	What string
+}
+
+var planStatuses = []cxm.PlanStatus{cxm.PlanTodo, cxm.PlanDoing, cxm.PlanDone, cxm.PlanDropped}
+
+// visibleOrder puts the dropped steps after the others, each part in
+// priority order: the order the plan page shows and moves in.
+func visibleOrder(steps []cxm.PlanStep) []cxm.PlanStep {
+	out := make([]cxm.PlanStep, 0, len(steps))
+	for _, dropped := range []bool{false, true} {
+		for _, st := range steps {
+			if (st.Status == cxm.PlanDropped) == dropped {
+				out = append(out, st)
+			}
+		}
+	}
+	return out
+}
+
+func targetText(f *cxm.Framework, st cxm.PlanStep) string {
+	t := ""
+	if st.Target != nil {
+		t = fmt.Sprintf("%.0f", *st.Target)
+	}
+	if st.TargetStage != "" {
+		name := f.StageName(st.TargetStage)
+		if t == "" {
+			return name
+		}
+		t += " (" + name + ")"
+	}
+	return t
+}
+
+func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	return s.renderPlan(w, r, a, http.StatusOK, "", nil)
+}
+
+func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assessment, status int, msg string, form map[string]string) error {
+	ctx := r.Context()
+	f, err := s.framework(ctx, a.FrameworkID, a.FrameworkVersion)
+	if err != nil {
+		return err
+	}
+	steps, err := s.db.PlanSteps(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	changes, err := s.db.PlanChanges(ctx, a.ID)
+	if err != nil {
+		return err
+	}
+	v := planView{A: a, F: f, Competencies: f.Competencies, Statuses: planStatuses, Error: msg, Form: form, MinGroup: a.MinGroup}
+	if form == nil {
+		v.Form = map[string]string{}
+	}
+	titles := map[int64]string{}
+	lastWhy := ""
+	for _, st := range visibleOrder(steps) {
+		titles[st.ID] = st.Title
+		row := planRow{S: st, Competency: st.Competency, Target: targetText(f, st), Dropped: st.Status == cxm.PlanDropped}
+		row.SameWhy = st.Why != "" && st.Why == lastWhy
+		lastWhy = st.Why
+		if c := f.Competency(st.Competency); c != nil {
+			row.Competency = c.Name
+		}
+		if row.Dropped {
+			v.Dropped++
+		} else {
+			v.Active++
+			row.N = v.Active
+			row.First = v.Active == 1
+		}
+		v.Steps = append(v.Steps, row)
+	}
+	if v.Active > 0 {
+		v.Steps[v.Active-1].Last = true
+	}
+	for i := len(changes) - 1; i >= 0; i-- {
+		c := changes[i]
+		v.Changes = append(v.Changes, changeRow{At: c.At.UTC().Format("2 Jan 2006, 15:04 UTC"), ISO: c.At.UTC().Format(time.RFC3339), User: c.User, What: changeText(c, titles)})
+	}
+	if len(steps) == 0 {
+		if res, _, err := s.results(ctx, a, nil); err != nil {
+			return err
+		} else if res.Withheld {
+			v.Withheld = true
+		}
+	}
+	return s.render(w, r, status, "plan.html", "Plan · "+a.Name, v)
+}
+
+// changeText says what a change did, in words.
+func changeText(c cxm.PlanChange, titles map[int64]string) string {
+	quote := func(s string) string {
+		if s == "" {
+			return "(none)"
+		}
+		return "“" + s + "”"
+	}
+	step := "a step no longer in the plan"
+	if t, ok := titles[c.StepID]; ok {
+		step = quote(t)
+	}
+	switch c.Field {
+	case "plan":
+		return "Generated the plan from the framework: " + c.To
+	case "added":
+		return "Added the step " + quote(c.To)
+	case "priority":
+		return fmt.Sprintf("Moved %s from position %s to %s", step, c.From, c.To)
+	case "title":
+		return fmt.Sprintf("Renamed %s to %s", quote(c.From), quote(c.To))
+	}
+	return fmt.Sprintf("%s of %s: %s → %s", strings.ToUpper(c.Field[:1])+c.Field[1:], step, quote(c.From), quote(c.To))
+}
+
+// formError shows a validation error on the plan page; anything else is
+// returned as is.
+func (s *Server) planFormError(w http.ResponseWriter, r *http.Request, a cxm.Assessment, err error, form map[string]string) error {
+	var e *Error
+	if errors.As(err, &e) && e.Status < 500 && e.Status != http.StatusNotFound {
+		return s.renderPlan(w, r, a, e.Status, e.Message, form)
+	}
+	return err
+}
+
+func (s *Server) addStepForm(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{}
+	for _, k := range []string{"competency", "title", "description", "owner", "due"} {
+		form[k] = r.PostFormValue(k)
+	}
+	in := stepInput{Competency: ptr(form["competency"]), Title: ptr(form["title"]), Description: ptr(form["description"]), Owner: ptr(form["owner"]), Due: ptr(form["due"])}
+	if _, err := s.addStep(r.Context(), a, in); err != nil {
+		return s.planFormError(w, r, a, err, form)
+	}
+	return redirect(w, r, fmt.Sprintf("/assessments/%d/plan", a.ID), "step-added")
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func (s *Server) regenerateForm(w http.ResponseWriter, r *http.Request) error {
+	a, err := s.assessment(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.regeneratePlan(r.Context(), a); err != nil {
+		return s.planFormError(w, r, a, err, nil)
+	}
+	return redirect(w, r, fmt.Sprintf("/assessments/%d/plan", a.ID), "plan-generated")
+}
+
+// editStepForm takes a step's row of the plan page: save (owner, due date,
+// status), up, down, drop or restore.
+func (s *Server) editStepForm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	st, err := s.db.PlanStep(ctx, id)
+	if err != nil {
+		return err
+	}
+	a, err := s.db.Assessment(ctx, st.AssessmentID)
+	if err != nil {
+		return err
+	}
+	var in stepInput
+	switch action := r.PostFormValue("action"); action {
+	case "", "save":
+		in = stepInput{Owner: ptr(r.PostFormValue("owner")), Due: ptr(r.PostFormValue("due")), Status: ptr(r.PostFormValue("status"))}
+		if r.PostForm.Has("title") {
+			in.Title = ptr(r.PostFormValue("title"))
+		}
+	case "drop":
+		in.Status = ptr(string(cxm.PlanDropped))
+	case "restore":
+		in.Status = ptr(string(cxm.PlanTodo))
+	case "up", "down":
+		steps, err := s.db.PlanSteps(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		order := visibleOrder(steps)
+		for i, o := range order {
+			if o.ID != st.ID || o.Status == cxm.PlanDropped {
+				continue
+			}
+			if action == "up" && i > 0 {
+				in.Priority = ptr(order[i-1].Priority)
+			}
+			if action == "down" && i+1 < len(order) && order[i+1].Status != cxm.PlanDropped {
+				in.Priority = ptr(order[i+1].Priority)
+			}
+		}
+	default:
+		return badField("action", "unknown action %q", action)
+	}
+	e, err := in.edit()
+	if err == nil {
+		_, err = s.editStep(ctx, id, e)
+	}
+	if err != nil {
+		if fe := asError(err); fe.Field != "" {
+			fe = &Error{Status: fe.Status, Field: fe.Field, Message: fmt.Sprintf("Step “%s”: %s", st.Title, fe.Message)}
+			err = fe
+		}
+		return s.planFormError(w, r, a, err, nil)
+	}
+	http.Redirect(w, r, fmt.Sprintf("/assessments/%d/plan?flash=saved#step-%d", a.ID, id), http.StatusSeeOther)
+	return nil
+}
