@@ -85,15 +85,15 @@ func (s *Server) afterStatusChange(ctx context.Context, a cxm.Assessment, status
 	if err := s.db.SetScores(ctx, a.ID, scores); err != nil {
 		return err
 	}
-	has, err := s.db.HasPlan(ctx, a.ID)
-	if err != nil || has || res.Withheld {
-		return err
+	if res.Withheld {
+		return nil
 	}
 	steps := planSteps(plan.Generate(f, res, plan.DefaultPerCompetency))
 	if len(steps) == 0 {
 		return nil
 	}
-	return s.db.ReplaceGeneratedSteps(ctx, a.ID, steps, userEmail(ctx))
+	_, err = s.db.CreatePlanIfNone(ctx, a.ID, steps, userEmail(ctx))
+	return err
 }
 
 // planSteps converts generated steps to stored ones.

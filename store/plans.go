@@ -69,28 +69,45 @@ func logChange(ctx context.Context, tx *sql.Tx, assessmentID, stepID int64, user
 // generated steps of an assessment, keeping the steps people added by hand
 // (custom) after them in their order, and records who did it.
 func (db *DB) ReplaceGeneratedSteps(ctx context.Context, assessmentID int64, steps []cxm.PlanStep, user string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM plan_steps WHERE assessment_id = $1 AND NOT custom", assessmentID); err != nil {
-			return err
-		}
-		for i := range steps {
-			s := &steps[i]
-			s.AssessmentID, s.Priority, s.Custom = assessmentID, i+1, false
-			if err := insertStep(ctx, tx, s); err != nil {
-				return err
-			}
-		}
-		if err := renumber(ctx, tx, assessmentID); err != nil {
-			return err
-		}
-		return logChange(ctx, tx, assessmentID, 0, user, "plan", "", fmt.Sprintf("generated %d steps", len(steps)))
-	})
+	return db.tx(ctx, func(tx *sql.Tx) error { return putGenerated(ctx, tx, assessmentID, steps, user) })
 }
 
-// HasPlan reports whether an assessment has any plan step.
-func (db *DB) HasPlan(ctx context.Context, assessmentID int64) (bool, error) {
-	n, err := db.count(ctx, "SELECT COUNT(*) FROM plan_steps WHERE assessment_id = $1", assessmentID)
-	return n > 0, err
+// CreatePlanIfNone stores a generated plan unless the assessment has a plan
+// already, and reports whether it did. The check and the insert are one
+// transaction holding the assessment's row, so two people closing the same
+// assessment at once do not both generate a plan.
+func (db *DB) CreatePlanIfNone(ctx context.Context, assessmentID int64, steps []cxm.PlanStep, user string) (bool, error) {
+	created := false
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		// A no-op update takes the row lock on PostgreSQL; SQLite has one writer.
+		if _, err := tx.ExecContext(ctx, "UPDATE assessments SET status = status WHERE id = $1", assessmentID); err != nil {
+			return err
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM plan_steps WHERE assessment_id = $1", assessmentID).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		created = true
+		return putGenerated(ctx, tx, assessmentID, steps, user)
+	})
+	return created && err == nil, err
+}
+
+func putGenerated(ctx context.Context, tx *sql.Tx, assessmentID int64, steps []cxm.PlanStep, user string) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM plan_steps WHERE assessment_id = $1 AND NOT custom", assessmentID); err != nil {
+		return err
+	}
+	for i := range steps {
+		s := &steps[i]
+		s.AssessmentID, s.Priority, s.Custom = assessmentID, i+1, false
+		if err := insertStep(ctx, tx, s); err != nil {
+			return err
+		}
+	}
+	if err := renumber(ctx, tx, assessmentID); err != nil {
+		return err
+	}
+	return logChange(ctx, tx, assessmentID, 0, user, "plan", "", fmt.Sprintf("generated %d steps", len(steps)))
 }
 
 // renumber makes priorities 1..N in their current order: generated steps

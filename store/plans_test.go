@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"sync"
 	"testing"
 
 	"github.com/cxmhq/cxm"
@@ -143,6 +144,38 @@ func TestWavesAndPeers(t *testing.T) {
 		peers, _ = db.Peers(ctx, PeerFilter{FrameworkID: "test", FrameworkVersion: 1, ExcludeOrg: fx.org, Industry: "Retail"})
 		if len(peers) != 2 || peers[1].Scores["a"] != 55 {
 			t.Errorf("with the imported peer: %v", peers)
+		}
+	})
+}
+
+// TestCreatePlanIfNoneRace: people closing the same assessment at once
+// generate one plan between them.
+func TestCreatePlanIfNoneRace(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		id := newFixture(t, db).assessment.ID
+		var wg sync.WaitGroup
+		var mu sync.Mutex
+		created := 0
+		for i := 0; i < 10; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				ok, err := db.CreatePlanIfNone(ctx, id, []cxm.PlanStep{{Competency: "a", Title: "One"}, {Competency: "b", Title: "Two"}}, "x@example.com")
+				if err != nil {
+					t.Error(err)
+				}
+				if ok {
+					mu.Lock()
+					created++
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		steps, _ := db.PlanSteps(ctx, id)
+		if created != 1 || len(steps) != 2 {
+			t.Errorf("%d plans created, %d steps", created, len(steps))
 		}
 	})
 }
