@@ -226,12 +226,29 @@ func (db *DB) CreateInvitations(ctx context.Context, assessmentID int64, invs []
 			if n != int64(len(chunk)) {
 				return fmt.Errorf("a token hash is already in use: %w", cxm.ErrConflict)
 			}
+			// Each new invitation is open until it is used.
+			q.Reset()
+			q.WriteString("INSERT INTO open_invitations (invitation_id) SELECT id FROM invitations WHERE token_hash IN (")
+			hashes := make([]any, len(chunk))
+			for i, inv := range chunk {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				fmt.Fprintf(&q, "$%d", i+1)
+				hashes[i] = inv.TokenHash
+			}
+			q.WriteString(")")
+			if _, err := tx.ExecContext(ctx, q.String(), hashes...); err != nil {
+				return err
+			}
 		}
 		return nil
 	})
 }
 
-const invitationCols = "id, assessment_id, email, used, created_at"
+// invitationCols reads an invitation; it is used when it is no longer open.
+const invitationCols = `i.id, i.assessment_id, i.email,
+	NOT EXISTS (SELECT 1 FROM open_invitations o WHERE o.invitation_id = i.id), i.created_at`
 
 func scanInvitation(sc scanner, inv *cxm.Invitation) error {
 	return sc.Scan(&inv.ID, &inv.AssessmentID, &inv.Email, &inv.Used, (*timeCol)(&inv.CreatedAt))
@@ -240,7 +257,7 @@ func scanInvitation(sc scanner, inv *cxm.Invitation) error {
 // InvitationByToken returns the invitation with that token hash.
 func (db *DB) InvitationByToken(ctx context.Context, tokenHash []byte) (cxm.Invitation, error) {
 	var inv cxm.Invitation
-	err := db.readRow(ctx, "SELECT "+invitationCols+" FROM invitations WHERE token_hash = $1", []any{tokenHash},
+	err := db.readRow(ctx, "SELECT "+invitationCols+" FROM invitations i WHERE i.token_hash = $1", []any{tokenHash},
 		func(sc scanner) error { return scanInvitation(sc, &inv) })
 	if err != nil {
 		return cxm.Invitation{}, notFound(err)
@@ -252,7 +269,7 @@ func (db *DB) InvitationByToken(ctx context.Context, tokenHash []byte) (cxm.Invi
 // token hashes).
 func (db *DB) ListInvitations(ctx context.Context, assessmentID int64) ([]cxm.Invitation, error) {
 	var list []cxm.Invitation
-	err := db.readRows(ctx, "SELECT "+invitationCols+" FROM invitations WHERE assessment_id = $1 ORDER BY id", []any{assessmentID},
+	err := db.readRows(ctx, "SELECT "+invitationCols+" FROM invitations i WHERE i.assessment_id = $1 ORDER BY i.id", []any{assessmentID},
 		func(rows *sql.Rows) error {
 			var inv cxm.Invitation
 			if err := scanInvitation(rows, &inv); err != nil {
@@ -267,8 +284,8 @@ func (db *DB) ListInvitations(ctx context.Context, assessmentID int64) ([]cxm.In
 // Drafts
 
 // SaveDraft keeps what a respondent has answered so far, replacing the
-// previous draft. The draft lives on the invitation and is cleared when it is
-// used. An unknown invitation is cxm.ErrNotFound; a used one is
+// previous draft. The draft belongs to the open invitation and goes with it
+// when it is used. An unknown invitation is cxm.ErrNotFound; a used one is
 // cxm.ErrConflict (nothing is kept after submission).
 func (db *DB) SaveDraft(ctx context.Context, invitationID int64, d cxm.Draft) error {
 	b, err := json.Marshal(d)
@@ -276,7 +293,12 @@ func (db *DB) SaveDraft(ctx context.Context, invitationID int64, d cxm.Draft) er
 		return err
 	}
 	return db.withWriter(ctx, func() error {
-		res, err := db.w.ExecContext(ctx, "UPDATE invitations SET draft = $2 WHERE id = $1 AND NOT used", invitationID, string(b))
+		res, err := db.w.ExecContext(ctx, `INSERT INTO drafts (invitation_id, draft)
+			SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM open_invitations WHERE invitation_id = $1)
+			ON CONFLICT (invitation_id) DO UPDATE SET draft = excluded.draft`, invitationID, string(b))
+		if isForeignKeyViolation(err) {
+			return cxm.ErrConflict // used while this was being saved
+		}
 		if err != nil {
 			return err
 		}
@@ -297,7 +319,7 @@ func (db *DB) SaveDraft(ctx context.Context, invitationID int64, d cxm.Draft) er
 // Draft returns an invitation's draft; none is cxm.ErrNotFound.
 func (db *DB) Draft(ctx context.Context, invitationID int64) (cxm.Draft, error) {
 	var s sql.NullString
-	err := db.readRow(ctx, "SELECT draft FROM invitations WHERE id = $1", []any{invitationID},
+	err := db.readRow(ctx, "SELECT draft FROM drafts WHERE invitation_id = $1", []any{invitationID},
 		func(sc scanner) error { return sc.Scan(&s) })
 	if err != nil {
 		return cxm.Draft{}, notFound(err)

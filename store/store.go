@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/cxmhq/cxm"
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
 	_ "modernc.org/sqlite"             // driver "sqlite"
 )
@@ -464,4 +465,14 @@ func (n nullTimeCol) Scan(src any) error {
 	v := time.Time(t)
 	*n.p = &v
 	return nil
+}
+
+// isForeignKeyViolation reports whether err is a foreign key failure:
+// SQLSTATE 23503 on PostgreSQL, SQLITE_CONSTRAINT_FOREIGNKEY on SQLite.
+func isForeignKeyViolation(err error) bool {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		return pg.Code == "23503"
+	}
+	return err != nil && strings.Contains(err.Error(), "FOREIGN KEY constraint failed")
 }

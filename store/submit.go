@@ -38,9 +38,11 @@ type submission struct {
 // The statements of a submission: use up the invitation (if unused and its
 // assessment open), and store the response.
 const (
-	submitUse = `UPDATE invitations SET used = TRUE, draft = NULL
-		WHERE id = $1 AND assessment_id = $2 AND NOT used
-		AND EXISTS (SELECT 1 FROM assessments WHERE id = $2 AND status = 'open')`
+	// Using up an invitation deletes its open row (and with it the draft)
+	// and writes nothing else visible: see migration 0003.
+	submitUse = `DELETE FROM open_invitations WHERE invitation_id = $1
+		AND EXISTS (SELECT 1 FROM invitations i JOIN assessments a ON a.id = i.assessment_id
+			WHERE i.id = $1 AND i.assessment_id = $2 AND a.status = 'open')`
 	submitInsert = "INSERT INTO responses (assessment_id, attributes, answers) VALUES ($1, $2, $3)"
 )
 
@@ -66,6 +68,15 @@ func (db *DB) SubmitResponse(ctx context.Context, invitationID, assessmentID int
 	}
 	s := &submission{invitationID: invitationID, assessmentID: assessmentID, attrs: attrs, answers: answers,
 		done: make(chan struct{})}
+	if db.submitBatch <= 1 {
+		// No group commit: a transaction of its own.
+		return db.tx(ctx, func(tx *sql.Tx) error {
+			if err := submitOne(ctx, tx, tx.StmtContext(ctx, use), tx.StmtContext(ctx, insert), s); err != nil {
+				return err
+			}
+			return s.err
+		})
+	}
 	db.submitMu.Lock()
 	db.submits = append(db.submits, s)
 	db.submitMu.Unlock()
@@ -121,22 +132,7 @@ func (db *DB) commitSubmissions(ctx context.Context, use, insert *sql.Stmt, batc
 	err := db.txHeld(ctx, func(tx *sql.Tx) error {
 		use, insert := tx.StmtContext(ctx, use), tx.StmtContext(ctx, insert)
 		for _, s := range batch {
-			s.err = nil
-			res, err := use.ExecContext(ctx, s.invitationID, s.assessmentID)
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			if n != 1 {
-				if s.err = whyNotSubmitted(ctx, tx, s); !isSubmitRefusal(s.err) {
-					return s.err
-				}
-				continue
-			}
-			if _, err := insert.ExecContext(ctx, s.assessmentID, s.attrs, s.answers); err != nil {
+			if err := submitOne(ctx, tx, use, insert, s); err != nil {
 				return err
 			}
 		}
@@ -159,11 +155,35 @@ func (db *DB) commitSubmissions(ctx context.Context, use, insert *sql.Stmt, batc
 	}
 }
 
+// submitOne runs one submission in tx. A refusal (used, closed, unknown)
+// writes nothing and is left in s.err; any other error is returned and
+// spoils the transaction.
+func submitOne(ctx context.Context, tx *sql.Tx, use, insert *sql.Stmt, s *submission) error {
+	s.err = nil
+	res, err := use.ExecContext(ctx, s.invitationID, s.assessmentID)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		if s.err = whyNotSubmitted(ctx, tx, s); !isSubmitRefusal(s.err) {
+			return s.err
+		}
+		return nil
+	}
+	_, err = insert.ExecContext(ctx, s.assessmentID, s.attrs, s.answers)
+	return err
+}
+
 // whyNotSubmitted says why a submission's invitation could not be used.
 func whyNotSubmitted(ctx context.Context, tx *sql.Tx, s *submission) error {
 	var used bool
 	var status string
-	err := tx.QueryRowContext(ctx, `SELECT i.used, a.status FROM invitations i JOIN assessments a ON a.id = i.assessment_id
+	err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM open_invitations o WHERE o.invitation_id = i.id), a.status
+		FROM invitations i JOIN assessments a ON a.id = i.assessment_id
 		WHERE i.id = $1 AND i.assessment_id = $2`, s.invitationID, s.assessmentID).Scan(&used, &status)
 	switch {
 	case err != nil:
