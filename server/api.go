@@ -577,7 +577,7 @@ func (s *Server) invitationFor(ctx context.Context, token string) (cxm.Invitatio
 	if err != nil {
 		return inv, cxm.Assessment{}, nil, err
 	}
-	a, err := s.db.Assessment(ctx, inv.AssessmentID)
+	a, err := s.db.AssessmentNoCounts(ctx, inv.AssessmentID) // the respondent path needs no counts, which cost a scan
 	if err != nil {
 		return inv, a, nil, err
 	}
