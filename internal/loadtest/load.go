@@ -266,8 +266,9 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	// A dispatcher hands the invitations to the workers: at once, or at
 	// their due moments when a rate is set. With a rate, a response's latency
-	// counts from its due moment, so waiting for a free worker (the server
-	// falling behind) shows in it instead of slowing the offered load down.
+	// counts from its due moment, so when the server falls behind and every
+	// worker is busy, the wait for a free worker is counted too (no
+	// coordinated omission).
 	type job struct {
 		token string
 		due   time.Time

@@ -52,6 +52,9 @@ func postgresDSN(t testing.TB) string {
 		cancel()
 	}
 	if err != nil {
+		if admin != nil {
+			admin.Close()
+		}
 		msg := "PostgreSQL is not reachable at " + testPostgresURL() + " (set CXM_TEST_POSTGRES to a server's URL): " + err.Error()
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
