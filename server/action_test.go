@@ -1003,7 +1003,7 @@ func exportsFlow(t *testing.T, e *env) {
 	}
 	// The dashboard links to every export.
 	_, dash := e.get(c, "/assessments/"+itoa64(id))
-	for _, l := range []string{"/plan", "/progress", "/benchmark", "/report", "/export.xlsx", "/export/competencies.csv", "/export/items.csv", "/export/groups.csv", "/export/plan.csv"} {
+	for _, l := range []string{"/plan", "/workshop", "/progress", "/benchmark", "/report", "/export.xlsx", "/export/competencies.csv", "/export/items.csv", "/export/groups.csv", "/export/plan.csv"} {
 		if !strings.Contains(dash, `href="/assessments/`+itoa64(id)+l+`"`) {
 			t.Errorf("the dashboard does not link to %s", l)
 		}
