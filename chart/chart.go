@@ -257,8 +257,8 @@ func one(v float64) string {
 	return strconv.FormatFloat(v, 'f', 1, 64)
 }
 
-// ordinal returns "1st", "2nd", "23rd", "11th", ...
-func ordinal(n int) string {
+// Ordinal returns "1st", "2nd", "23rd", "11th", ...
+func Ordinal(n int) string {
 	suffix := "th"
 	if n%100 < 11 || n%100 > 13 {
 		switch n % 10 {

@@ -85,7 +85,7 @@ func Range(rows []RangeRow, opt RangeOptions) template.HTML {
 			x.val = one(x.score)
 		}
 		if x.okP {
-			x.pctText = ordinal(int(math.Round(clamp100(x.pct)))) + " percentile"
+			x.pctText = Ordinal(int(math.Round(clamp100(x.pct)))) + " percentile"
 		}
 		w := textW(x.val, fs, true)
 		if x.pctText != "" {

@@ -708,11 +708,6 @@ func TestPercentileWords(t *testing.T) {
 			t.Errorf("%v among %v: %q, want %q", tc.x, tc.peers, got, tc.want)
 		}
 	}
-	for n, want := range map[int]string{1: "1st", 2: "2nd", 3: "3rd", 4: "4th", 11: "11th", 12: "12th", 13: "13th", 21: "21st", 42: "42nd", 100: "100th", 0: "0th"} {
-		if got := ordinal(n); got != want {
-			t.Errorf("ordinal(%d) = %q", n, got)
-		}
-	}
 }
 
 func TestWaveName(t *testing.T) {

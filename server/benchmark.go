@@ -119,23 +119,7 @@ func percentileWords(p score.PeerPosition, peers []float64) string {
 	case equal == 0:
 		return fmt.Sprintf("higher than %.0f%% of %d peers", p.Percentile, n)
 	}
-	return fmt.Sprintf("%s percentile of %d peers: higher than %d, level with %d", ordinal(int(math.Round(p.Percentile))), n, below, equal)
-}
-
-// ordinal is 1st, 2nd, 3rd, 4th, 11th, 21st, …
-func ordinal(n int) string {
-	suffix := "th"
-	if n%100 < 11 || n%100 > 13 {
-		switch n % 10 {
-		case 1:
-			suffix = "st"
-		case 2:
-			suffix = "nd"
-		case 3:
-			suffix = "rd"
-		}
-	}
-	return fmt.Sprintf("%d%s", n, suffix)
+	return fmt.Sprintf("%s percentile of %d peers: higher than %d, level with %d", chart.Ordinal(int(math.Round(p.Percentile))), n, below, equal)
 }
 
 func (s *Server) benchmarkPage(w http.ResponseWriter, r *http.Request) error {

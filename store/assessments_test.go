@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/internal/testdb"
 )
 
 func TestOrganizations(t *testing.T) {
@@ -94,7 +95,7 @@ func reopenDSN(t *testing.T, db *DB) string {
 	}
 	var schema string
 	must(t, db.r.QueryRow("SELECT current_schema()").Scan(&schema))
-	u := testPostgresURL()
+	u := testdb.PostgresURL()
 	sep := "?"
 	if strings.Contains(u, "?") {
 		sep = "&"

@@ -113,24 +113,29 @@ func putGenerated(ctx context.Context, tx *sql.Tx, assessmentID int64, steps []c
 // renumber makes priorities 1..N in their current order: generated steps
 // keep their place, steps added by hand follow.
 func renumber(ctx context.Context, tx *sql.Tx, assessmentID int64) error {
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM plan_steps WHERE assessment_id = $1 ORDER BY custom, priority, id", assessmentID)
+	ids, err := stepIDs(ctx, tx, "SELECT id FROM plan_steps WHERE assessment_id = $1 ORDER BY custom, priority, id", assessmentID)
 	if err != nil {
 		return err
 	}
+	return setOrder(ctx, tx, ids)
+}
+
+// stepIDs runs a query for plan step ids in tx.
+func stepIDs(ctx context.Context, tx *sql.Tx, query string, args ...any) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	return setOrder(ctx, tx, ids)
+	return ids, rows.Err()
 }
 
 func setOrder(ctx context.Context, tx *sql.Tx, ids []int64) error {
@@ -214,21 +219,8 @@ func (db *DB) UpdatePlanStep(ctx context.Context, id int64, e PlanEdit, user str
 
 // move puts a step at priority p (clamped to 1..N) and renumbers the rest.
 func move(ctx context.Context, tx *sql.Tx, s *cxm.PlanStep, p int, user string) error {
-	rows, err := tx.QueryContext(ctx, "SELECT id FROM plan_steps WHERE assessment_id = $1 AND id <> $2 ORDER BY priority, id", s.AssessmentID, s.ID)
+	ids, err := stepIDs(ctx, tx, "SELECT id FROM plan_steps WHERE assessment_id = $1 AND id <> $2 ORDER BY priority, id", s.AssessmentID, s.ID)
 	if err != nil {
-		return err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return err
 	}
 	p = max(1, min(p, len(ids)+1))

@@ -4,9 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
-	"encoding/hex"
 	"errors"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -14,90 +12,12 @@ import (
 	"time"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/internal/testdb"
 )
 
-// defaultTestPostgres is where the tests look for PostgreSQL unless
-// CXM_TEST_POSTGRES says otherwise.
-const defaultTestPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-func testPostgresURL() string {
-	if u := os.Getenv("CXM_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	return defaultTestPostgres
-}
-
-var (
-	pgOnce  sync.Once
-	pgAdmin *sql.DB
-	pgErr   error
-)
-
-// postgresAdmin is a connection to the test PostgreSQL, or an error saying
-// why there is none.
-func postgresAdmin() (*sql.DB, error) {
-	pgOnce.Do(func() {
-		db, err := sql.Open("pgx", testPostgresURL())
-		if err == nil {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			err = db.PingContext(ctx)
-			cancel()
-		}
-		if err != nil {
-			if db != nil {
-				db.Close()
-			}
-			pgErr = err
-			return
-		}
-		db.SetMaxOpenConns(4)
-		pgAdmin = db
-	})
-	return pgAdmin, pgErr
-}
-
-// requirePostgres skips the test (or fails it on CI) when PostgreSQL is not
-// reachable.
-func requirePostgres(t testing.TB) *sql.DB {
-	t.Helper()
-	admin, err := postgresAdmin()
-	if err != nil {
-		msg := "PostgreSQL is not reachable at " + testPostgresURL() + " (set CXM_TEST_POSTGRES to a server's URL): " + err.Error()
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return admin
-}
-
-// freshDSN returns the DSN of an empty database of the engine: an SQLite
-// file in a temporary directory, or a new PostgreSQL schema (dropped when the
-// test ends) selected through the search_path runtime parameter.
-func freshDSN(t testing.TB, engine string) string {
-	t.Helper()
-	if engine == SQLite {
-		return filepath.Join(t.TempDir(), "cxm test.db")
-	}
-	admin := requirePostgres(t)
-	schema := "test_" + hex.EncodeToString(randomBytes(6))
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(testPostgresURL())
-	if err != nil {
-		t.Fatalf("CXM_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// freshDSN returns the DSN of an empty database of the engine (see
+// internal/testdb: PostgreSQL is skipped when unreachable, except on CI).
+func freshDSN(t testing.TB, engine string) string { return testdb.DSN(t, engine) }
 
 // openDB opens dsn and closes it when the test ends.
 func openDB(t testing.TB, dsn string) *DB {

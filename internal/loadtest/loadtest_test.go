@@ -3,17 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/cxmhq/cxm/internal/testdb"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -29,60 +25,9 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // driver "pgx"
 )
 
-// defaultTestPostgres is where the tests look for PostgreSQL unless
-// CXM_TEST_POSTGRES says otherwise (as in package store).
-const defaultTestPostgres = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-
-func testPostgresURL() string {
-	if u := os.Getenv("CXM_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	return defaultTestPostgres
-}
-
-// postgresDSN creates a schema of its own in the test PostgreSQL, dropped
-// when the test ends, and returns a DSN that selects it (search_path). It
-// skips the test when PostgreSQL is not reachable, or fails it on CI.
-func postgresDSN(t testing.TB) string {
-	t.Helper()
-	admin, err := sql.Open("pgx", testPostgresURL())
-	if err == nil {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		err = admin.PingContext(ctx)
-		cancel()
-	}
-	if err != nil {
-		if admin != nil {
-			admin.Close()
-		}
-		msg := "PostgreSQL is not reachable at " + testPostgresURL() + " (set CXM_TEST_POSTGRES to a server's URL): " + err.Error()
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "load_" + hex.EncodeToString(b)
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.Exec("DROP SCHEMA " + schema + " CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-		admin.Close()
-	})
-	u, err := url.Parse(testPostgresURL())
-	if err != nil {
-		t.Fatalf("CXM_TEST_POSTGRES: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// postgresDSN is a schema of its own in the test PostgreSQL, dropped when
+// the test ends (internal/testdb).
+func postgresDSN(t testing.TB) string { return testdb.DSN(t, testdb.Postgres) }
 
 // buildCxm builds cmd/cxm into a temporary directory.
 func buildCxm(t *testing.T) string {
