@@ -46,29 +46,9 @@ import (
 // the dashboard, to a temporary directory.
 func TestEndToEnd(t *testing.T) {
 	browser := findBrowser(t)
-	shots := os.Getenv("CXM_SCREENSHOTS")
-	all := shots != ""
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
+	shots, all := screenshotDir(t)
 	ctx := t.Context()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "cxm.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := server.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Config{})
-	if err := srv.SeedFrameworks(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	_, srv, ts := startServer(t)
 	setupLink, err := srv.CreateSetupLink(ctx, ts.URL)
 	if err != nil {
 		t.Fatal(err)
@@ -625,4 +605,39 @@ func (b *e2eTab) print(fn func()) {
 	b.do(chromedp.EmulateViewport(794, 1123), media("print"))
 	fn()
 	b.do(media(""), chromedp.EmulateViewport(1280, 900))
+}
+
+// screenshotDir is where screenshots go: $CXM_SCREENSHOTS (then every
+// screenshot is taken, all is true) or a temporary directory.
+func screenshotDir(t *testing.T) (dir string, all bool) {
+	dir = os.Getenv("CXM_SCREENSHOTS")
+	if dir == "" {
+		return t.TempDir(), false
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir, true
+}
+
+// startServer serves a fresh SQLite installation over real HTTP until the
+// test ends.
+func startServer(t *testing.T) (*store.DB, *server.Server, *httptest.Server) {
+	t.Helper()
+	ctx := t.Context()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "cxm.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	srv := server.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Config{})
+	if err := srv.SeedFrameworks(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(ts.Close)
+	return db, srv, ts
 }

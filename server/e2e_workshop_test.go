@@ -6,9 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,7 +19,6 @@ import (
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
 	"github.com/cxmhq/cxm/server"
-	"github.com/cxmhq/cxm/store"
 )
 
 // TestWorkshopEndToEnd drives the workshop view in headless Chromium: an
@@ -34,29 +31,9 @@ import (
 // directory; with CXM_SCREENSHOTS set, whole-page ones too.
 func TestWorkshopEndToEnd(t *testing.T) {
 	browser := findBrowser(t)
-	shots := os.Getenv("CXM_SCREENSHOTS")
-	all := shots != ""
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
+	shots, all := screenshotDir(t)
 	ctx := t.Context()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "cxm.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	srv := server.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)), server.Config{})
-	if err := srv.SeedFrameworks(ctx); err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	db, _, ts := startServer(t)
 
 	const email, password = "facilitator.lead@example.com", "workshop password 2027"
 	hash, err := server.HashPassword(password)
