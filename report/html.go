@@ -244,7 +244,7 @@ func buildView(in *Input) *view {
 		for i, it := range v.WeakItems {
 			dists = append(dists, chart.Distribution{Label: fmt.Sprintf("Statement %d", i+1), Counts: it.Item.Counts})
 		}
-		v.WeakChart = inline(chart.StackedBars(dists, optionLabels(f, false), chart.StackedOptions{
+		v.WeakChart = inline(chart.StackedBars(dists, chart.OptionLabels(f.Scale), chart.StackedOptions{
 			Frame: chart.Frame{ID: "weak-items", Title: "Answers to the weakest statements",
 				Desc: "For each of the weakest statements, the share of each answer (raw answers, before reverse-keying)."},
 		}))
@@ -368,14 +368,7 @@ func mainCharts(f *cxm.Framework, r *score.Result, prev *score.Result, prevLabel
 			before = append(before, p)
 		}
 	}
-	var thresholds []chart.Threshold
-	var stages []chart.Stage
-	for _, st := range f.Stages {
-		stages = append(stages, chart.Stage{ID: st.ID, Name: st.Name, From: st.From})
-		if st.From > 0 {
-			thresholds = append(thresholds, chart.Threshold{Value: st.From, Label: st.Name})
-		}
-	}
+	stages, thresholds := chart.StagesOf(f)
 	weak := f.WeakBelow
 	bars = inline(chart.ScoreBars(bs, chart.BarsOptions{
 		Frame:      chart.Frame{ID: "scores", Title: "Score per competency", Desc: "Scores from 0 to 100 with 95% confidence intervals; stage thresholds as vertical lines.", Width: 700},

@@ -110,18 +110,14 @@ func itemIndex(f *cxm.Framework) map[string]itemInfo {
 	return m
 }
 
-// optionLabels are the answer options of the scale: "1 Strongly disagree"
-// when the option has a label, else the number.
-func optionLabels(f *cxm.Framework, withNumber bool) []string {
+// numberedOptions names the answer options for table headers: "1 Strongly
+// disagree" when the option has a label, else the number.
+func numberedOptions(f *cxm.Framework) []string {
 	var out []string
 	for x := f.Scale.Min; x <= f.Scale.Max; x++ {
 		l := fmt.Sprint(x)
 		if t := f.Scale.Labels[x]; t != "" {
-			if withNumber {
-				l += " " + t
-			} else {
-				l = t
-			}
+			l += " " + t
 		}
 		out = append(out, l)
 	}

@@ -112,7 +112,7 @@ func itemsTable(in *Input) *table {
 		{"competency", 24, false}, {"item id", 10, false}, {"statement", 60, true}, {"reverse", 8, false},
 		{"n answered", 10, false}, {"index", 8, false},
 	}}
-	for _, l := range optionLabels(f, true) {
+	for _, l := range numberedOptions(f) {
 		t.Columns = append(t.Columns, column{l, math.Max(9, math.Min(14, float64(len(l))*0.9)), true})
 	}
 	if r.Withheld {

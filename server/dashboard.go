@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/chart"
@@ -84,14 +83,7 @@ func dashboardChartsFor(f *cxm.Framework, res *score.Result, width float64, suff
 		values = append(values, &score)
 		markers = append(markers, chart.Marker{Label: name, Value: &score, Highlight: c.ID == res.Overall.Weakest})
 	}
-	var thresholds []chart.Threshold
-	var stages []chart.Stage
-	for _, st := range f.Stages {
-		stages = append(stages, chart.Stage{ID: st.ID, Name: st.Name, From: st.From})
-		if st.From > 0 {
-			thresholds = append(thresholds, chart.Threshold{Value: st.From, Label: st.Name})
-		}
-	}
+	stages, thresholds := chart.StagesOf(f)
 	weak := f.WeakBelow
 	out := dashboardCharts{
 		Bars: chart.ScoreBars(bars, chart.BarsOptions{
@@ -106,14 +98,7 @@ func dashboardChartsFor(f *cxm.Framework, res *score.Result, width float64, suff
 			Current: res.Overall.Stage, Markers: markers, CurrentText: "organization", HighlightText: "weakest link",
 		}),
 	}
-	options := make([]string, 0, f.Scale.Options())
-	for x := f.Scale.Min; x <= f.Scale.Max; x++ {
-		label := strconv.Itoa(x)
-		if l := f.Scale.Labels[x]; l != "" {
-			label = l
-		}
-		options = append(options, label)
-	}
+	options := chart.OptionLabels(f.Scale)
 	for _, c := range f.Competencies {
 		var dists []chart.Distribution
 		for _, it := range res.Items {

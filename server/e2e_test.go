@@ -56,23 +56,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// One browser; the admin in its default context, the respondent later
 	// in a fresh browser context that shares no cookies with it.
-	bctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bctx,
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
+	allocCtx := startBrowser(t, ctx, browser, 1280, 900)
 	admin, cancelAdmin := chromedp.NewContext(allocCtx)
 	defer cancelAdmin()
 	b := &e2eTab{t: t, ctx: admin, shots: shots, all: all}
@@ -640,4 +624,29 @@ func startServer(t *testing.T) (*store.DB, *server.Server, *httptest.Server) {
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return db, srv, ts
+}
+
+// startBrowser starts headless Chromium with the flags this machine needs
+// (no sandbox as root, nothing fetched from outside) and a fresh profile;
+// it is stopped when the test ends, or after 90 s at the latest.
+func startBrowser(t *testing.T, ctx context.Context, browser string, width, height int) context.Context {
+	t.Helper()
+	bctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bctx,
+		chromedp.ExecPath(browser),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(width, height),
+	)
+	t.Cleanup(cancelAlloc)
+	return allocCtx
 }

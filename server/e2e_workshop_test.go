@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -117,23 +115,7 @@ func TestWorkshopEndToEnd(t *testing.T) {
 		t.Fatalf("the answers were meant to make Employee Engagement the weakest, not %s", order[0].Name)
 	}
 
-	bctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bctx,
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 720),
-	)
-	defer cancelAlloc()
+	allocCtx := startBrowser(t, ctx, browser, 1280, 720)
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
 	b := &e2eTab{t: t, ctx: tab, shots: shots, all: all}

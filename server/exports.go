@@ -92,12 +92,19 @@ func attachment(w http.ResponseWriter, contentType, name string) {
 	w.Header().Set("Cache-Control", "no-store")
 }
 
-func (s *Server) exportXLSX(w http.ResponseWriter, r *http.Request) error {
+// reportFor is the assessment of the request and everything its report
+// and exports show.
+func (s *Server) reportFor(r *http.Request) (cxm.Assessment, report.Input, error) {
 	a, err := s.assessment(r)
 	if err != nil {
-		return err
+		return a, report.Input{}, err
 	}
 	in, err := s.reportInput(r.Context(), a)
+	return a, in, err
+}
+
+func (s *Server) exportXLSX(w http.ResponseWriter, r *http.Request) error {
+	a, in, err := s.reportFor(r)
 	if err != nil {
 		return err
 	}
@@ -111,15 +118,11 @@ func (s *Server) exportXLSX(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.assessment(r)
-	if err != nil {
-		return err
-	}
 	table, ok := strings.CutSuffix(r.PathValue("file"), ".csv")
 	if !ok || !slices.Contains(report.Tables, table) {
 		return errorf(http.StatusNotFound, "no such export: the tables are %s.csv", strings.Join(report.Tables, ".csv, "))
 	}
-	in, err := s.reportInput(r.Context(), a)
+	a, in, err := s.reportFor(r)
 	if err != nil {
 		return err
 	}
@@ -138,11 +141,7 @@ func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request) error {
 const reportCSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'"
 
 func (s *Server) exportReport(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.assessment(r)
-	if err != nil {
-		return err
-	}
-	in, err := s.reportInput(r.Context(), a)
+	a, in, err := s.reportFor(r)
 	if err != nil {
 		return err
 	}

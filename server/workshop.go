@@ -248,7 +248,7 @@ func workshopCompetencyOf(f *cxm.Framework, res *score.Result, id string) *works
 
 	cur.Prompts = mostDisagreed(f, fc, res.Items, workshopPrompts)
 	if len(cur.Prompts) > 0 {
-		options := scaleOptionLabels(f)
+		options := chart.OptionLabels(f.Scale)
 		var dists []chart.Distribution
 		for _, p := range cur.Prompts {
 			dists = append(dists, chart.Distribution{Label: fmt.Sprintf("Statement %d", p.Number), Counts: itemCounts(res.Items, p.ID)})
@@ -274,12 +274,7 @@ func workshopBar(f *cxm.Framework, cur *workshopCompetency, width float64, suffi
 	if cur.C.CI != nil {
 		b.Low, b.High = &cur.C.CI[0], &cur.C.CI[1]
 	}
-	var thresholds []chart.Threshold
-	for _, st := range f.Stages {
-		if st.From > 0 {
-			thresholds = append(thresholds, chart.Threshold{Value: st.From, Label: st.Name})
-		}
-	}
+	_, thresholds := chart.StagesOf(f)
 	weak := f.WeakBelow
 	return chart.ScoreBars([]chart.Bar{b}, chart.BarsOptions{
 		Frame: chart.Frame{ID: "ws-score" + suffix, Width: width, Title: "Score of " + cur.Name,
@@ -380,18 +375,6 @@ func itemCounts(items []score.Item, id string) []int {
 		}
 	}
 	return nil
-}
-
-func scaleOptionLabels(f *cxm.Framework) []string {
-	options := make([]string, 0, f.Scale.Options())
-	for x := f.Scale.Min; x <= f.Scale.Max; x++ {
-		label := strconv.Itoa(x)
-		if l := f.Scale.Labels[x]; l != "" {
-			label = l
-		}
-		options = append(options, label)
-	}
-	return options
 }
 
 // workshopGapOf gathers the shown groups' scores on competency c for one
