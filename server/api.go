@@ -22,27 +22,6 @@ import (
 // MaxInvitations is the most invitations one request creates.
 const MaxInvitations = 10000
 
-func (s *Server) apiRoutes() []route {
-	return []route{
-		{"GET", "/healthz", public, true, "Health: 200 when the database answers", s.healthz},
-		{"GET", "/api/v1/openapi.json", public, true, "This API described as OpenAPI 3", s.openAPI},
-		{"POST", "/api/v1/frameworks", runner, true, "Upload a framework (YAML)", s.apiCreateFramework},
-		{"GET", "/api/v1/frameworks", anyUser, true, "List frameworks, built-ins included", s.apiListFrameworks},
-		{"POST", "/api/v1/organizations", runner, true, "Create an organization", s.apiCreateOrganization},
-		{"GET", "/api/v1/organizations", anyUser, true, "List organizations", s.apiListOrganizations},
-		{"POST", "/api/v1/assessments", runner, true, "Create an assessment", s.apiCreateAssessment},
-		{"GET", "/api/v1/assessments", anyUser, true, "List assessments", s.apiListAssessments},
-		{"GET", "/api/v1/assessments/{id}", anyUser, true, "An assessment with its response count", s.apiAssessment},
-		{"POST", "/api/v1/assessments/{id}/invitations", runner, true, "Create invitations: a count or a list of emails", s.apiCreateInvitations},
-		{"GET", "/api/v1/assessments/{id}/results", anyUser, true, "The scored results (scoring.md §6)", s.apiResults},
-		{"POST", "/api/v1/assessments/{id}/close", runner, true, "Close an assessment: no more responses", s.apiClose},
-		{"POST", "/api/v1/assessments/{id}/reopen", runner, true, "Reopen a closed assessment", s.apiReopen},
-		{"POST", "/api/v1/responses/{token}", respondent, true, "Submit the answers of an invitation (once)", s.apiSubmit},
-		{"GET", "/api/v1/users", adminOnly, true, "List users", s.apiListUsers},
-		{"POST", "/api/v1/users", adminOnly, true, "Create a user", s.apiCreateUser},
-	}
-}
-
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2e9)
 	defer cancel()

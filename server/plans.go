@@ -18,36 +18,6 @@ import (
 // closes (when it has none yet) and on demand, then edited by people. Every
 // edit is recorded with who and when by the store.
 
-// actionRoutes are the routes "from results to action": the plan, waves,
-// benchmarks and the exports, for scripts and for browsers.
-func (s *Server) actionRoutes() []route {
-	return []route{
-		// API
-		{"GET", "/api/v1/assessments/{id}/plan", anyUser, true, "The improvement plan, priority 1 first (scoring.md §5.1)", s.apiPlan},
-		{"POST", "/api/v1/assessments/{id}/plan", runner, true, "Generate the plan again from the framework; steps added by hand are kept", s.apiRegeneratePlan},
-		{"GET", "/api/v1/assessments/{id}/plan/changes", anyUser, true, "The history of the plan: who changed what, and when", s.apiPlanChanges},
-		{"POST", "/api/v1/assessments/{id}/plan/steps", runner, true, "Add a step to the plan by hand", s.apiAddStep},
-		{"PATCH", "/api/v1/plan-steps/{id}", runner, true, "Edit a plan step: owner, due date, status, priority, title", s.apiEditStep},
-		{"POST", "/api/v1/assessments/{id}/next-wave", runner, true, "Start the next wave of a closed assessment", s.apiNextWave},
-		{"GET", "/api/v1/assessments/{id}/compare", anyUser, true, "Compare with an earlier wave (scoring.md §5.2)", s.apiCompare},
-		{"GET", "/api/v1/assessments/{id}/benchmark", anyUser, true, "Position among peers (scoring.md §5.3)", s.apiBenchmark},
-		{"GET", "/api/v1/assessments/{id}/export.xlsx", anyUser, true, "The workbook: Summary, Competencies, Items, Groups, Plan", s.exportXLSX},
-		{"GET", "/api/v1/assessments/{id}/export/{file}", anyUser, true, "One table as CSV: competencies.csv, items.csv, groups.csv or plan.csv", s.exportCSV},
-		{"GET", "/api/v1/assessments/{id}/report", anyUser, true, "The self-contained, printable HTML report", s.exportReport},
-		// Pages
-		{"GET", "/assessments/{id}/plan", anyUser, false, "", s.planPage},
-		{"POST", "/assessments/{id}/plan/steps", runner, false, "", s.addStepForm},
-		{"POST", "/assessments/{id}/plan/regenerate", runner, false, "", s.regenerateForm},
-		{"POST", "/plan-steps/{id}", runner, false, "", s.editStepForm},
-		{"GET", "/assessments/{id}/progress", anyUser, false, "", s.progressPage},
-		{"POST", "/assessments/{id}/next-wave", runner, false, "", s.nextWaveForm},
-		{"GET", "/assessments/{id}/benchmark", anyUser, false, "", s.benchmarkPage},
-		{"GET", "/assessments/{id}/report", anyUser, false, "", s.exportReport},
-		{"GET", "/assessments/{id}/export.xlsx", anyUser, false, "", s.exportXLSX},
-		{"GET", "/assessments/{id}/export/{file}", anyUser, false, "", s.exportCSV},
-	}
-}
-
 // Limits of the texts of a plan step, in characters.
 const (
 	maxStepTitle       = 200

@@ -2,20 +2,101 @@ package server
 
 import "net/http"
 
-// routeTable is every endpoint of the application with who may use it.
-// Tests walk it: the role matrix, CSRF and the OpenAPI document.
+// routeTable is every endpoint of the application with who may use it, in
+// one place. Tests walk it: the role matrix, CSRF and the OpenAPI document.
+// Access: public (anyone), respondent (the invitation token in the path),
+// anyUser (viewer and up), runner (facilitator and admin), adminOnly.
 func (s *Server) routeTable() []route {
-	pages := []route{
-		{"GET", "/{$}", public, false, "", s.home},
-		{"GET", "/login", public, false, "", s.loginPage},
-		{"POST", "/login", public, false, "", s.login},
-		{"POST", "/logout", anyUser, false, "", s.logout},
-		{"GET", "/setup/{token}", public, false, "", s.setupPage},
-		{"POST", "/setup/{token}", public, false, "", s.setup},
+	return []route{
+		// Sign-in and first administrator
+		page("GET", "/{$}", public, s.home),
+		page("GET", "/login", public, s.loginPage),
+		page("POST", "/login", public, s.login),
+		page("POST", "/logout", anyUser, s.logout),
+		page("GET", "/setup/{token}", public, s.setupPage),
+		page("POST", "/setup/{token}", public, s.setup),
+
+		// Pages: assessments, frameworks, organizations, users
+		page("GET", "/assessments", anyUser, s.assessmentsPage),
+		page("POST", "/assessments", runner, s.createAssessmentForm),
+		page("GET", "/assessments/{id}", anyUser, s.dashboardPage),
+		page("POST", "/assessments/{id}/invitations", runner, s.invitationsForm),
+		page("POST", "/assessments/{id}/close", runner, s.closeForm),
+		page("POST", "/assessments/{id}/reopen", runner, s.reopenForm),
+		page("GET", "/frameworks", anyUser, s.frameworksPage),
+		page("POST", "/frameworks", runner, s.uploadFrameworkForm),
+		page("GET", "/frameworks/{id}/{version}", anyUser, s.frameworkPage),
+		page("GET", "/organizations", anyUser, s.organizationsPage),
+		page("POST", "/organizations", runner, s.createOrganizationForm),
+		page("GET", "/users", adminOnly, s.usersPage),
+		page("POST", "/users", adminOnly, s.createUserForm),
+
+		// Pages: from results to action
+		page("GET", "/assessments/{id}/plan", anyUser, s.planPage),
+		page("POST", "/assessments/{id}/plan/steps", runner, s.addStepForm),
+		page("POST", "/assessments/{id}/plan/regenerate", runner, s.regenerateForm),
+		page("POST", "/plan-steps/{id}", runner, s.editStepForm),
+		page("GET", "/assessments/{id}/progress", anyUser, s.progressPage),
+		page("POST", "/assessments/{id}/next-wave", runner, s.nextWaveForm),
+		page("GET", "/assessments/{id}/benchmark", anyUser, s.benchmarkPage),
+		page("GET", "/assessments/{id}/workshop", anyUser, s.workshopPage),
+		page("POST", "/assessments/{id}/workshop/decisions", runner, s.workshopDecision),
+		page("GET", "/assessments/{id}/report", anyUser, s.exportReport),
+		page("GET", "/assessments/{id}/export.xlsx", anyUser, s.exportXLSX),
+		page("GET", "/assessments/{id}/export/{file}", anyUser, s.exportCSV),
+
+		// Pages: the respondent survey
+		page("GET", "/r/{token}", respondent, s.surveyPage),
+		page("POST", "/r/{token}", respondent, s.surveySave),
+		page("GET", "/thanks", public, s.thanks),
+
+		// API: health and description
+		api("GET", "/healthz", public, "Health: 200 when the database answers", s.healthz),
+		api("GET", "/api/v1/openapi.json", public, "This API described as OpenAPI 3", s.openAPI),
+
+		// API: frameworks, organizations, users
+		api("POST", "/api/v1/frameworks", runner, "Upload a framework (YAML)", s.apiCreateFramework),
+		api("GET", "/api/v1/frameworks", anyUser, "List frameworks, built-ins included", s.apiListFrameworks),
+		api("POST", "/api/v1/organizations", runner, "Create an organization", s.apiCreateOrganization),
+		api("GET", "/api/v1/organizations", anyUser, "List organizations", s.apiListOrganizations),
+		api("GET", "/api/v1/users", adminOnly, "List users", s.apiListUsers),
+		api("POST", "/api/v1/users", adminOnly, "Create a user", s.apiCreateUser),
+
+		// API: assessments and their respondents
+		api("POST", "/api/v1/assessments", runner, "Create an assessment", s.apiCreateAssessment),
+		api("GET", "/api/v1/assessments", anyUser, "List assessments", s.apiListAssessments),
+		api("GET", "/api/v1/assessments/{id}", anyUser, "An assessment with its response count", s.apiAssessment),
+		api("POST", "/api/v1/assessments/{id}/invitations", runner, "Create invitations: a count or a list of emails", s.apiCreateInvitations),
+		api("GET", "/api/v1/assessments/{id}/results", anyUser, "The scored results (scoring.md §6)", s.apiResults),
+		api("POST", "/api/v1/assessments/{id}/close", runner, "Close an assessment: no more responses", s.apiClose),
+		api("POST", "/api/v1/assessments/{id}/reopen", runner, "Reopen a closed assessment", s.apiReopen),
+		api("POST", "/api/v1/responses/{token}", respondent, "Submit the answers of an invitation (once)", s.apiSubmit),
+
+		// API: from results to action
+		api("GET", "/api/v1/assessments/{id}/plan", anyUser, "The improvement plan, priority 1 first (scoring.md §5.1)", s.apiPlan),
+		api("POST", "/api/v1/assessments/{id}/plan", runner, "Generate the plan again from the framework; steps added by hand are kept", s.apiRegeneratePlan),
+		api("GET", "/api/v1/assessments/{id}/plan/changes", anyUser, "The history of the plan: who changed what, and when", s.apiPlanChanges),
+		api("POST", "/api/v1/assessments/{id}/plan/steps", runner, "Add a step to the plan by hand", s.apiAddStep),
+		api("PATCH", "/api/v1/plan-steps/{id}", runner, "Edit a plan step: owner, due date, status, priority, title", s.apiEditStep),
+		api("POST", "/api/v1/assessments/{id}/next-wave", runner, "Start the next wave of a closed assessment", s.apiNextWave),
+		api("GET", "/api/v1/assessments/{id}/compare", anyUser, "Compare with an earlier wave (scoring.md §5.2)", s.apiCompare),
+		api("GET", "/api/v1/assessments/{id}/benchmark", anyUser, "Position among peers (scoring.md §5.3)", s.apiBenchmark),
+		api("GET", "/api/v1/assessments/{id}/export.xlsx", anyUser, "The workbook: Summary, Competencies, Items, Groups, Plan", s.exportXLSX),
+		api("GET", "/api/v1/assessments/{id}/export/{file}", anyUser, "One table as CSV: competencies.csv, items.csv, groups.csv or plan.csv", s.exportCSV),
+		api("GET", "/api/v1/assessments/{id}/report", anyUser, "The self-contained, printable HTML report", s.exportReport),
 	}
-	pages = append(pages, s.workshopRoutes()...)
-	pages = append(pages, s.actionRoutes()...)
-	return append(append(pages, s.apiRoutes()...), s.pageRoutes()...)
+}
+
+// page declares a server-rendered route: HTML answers, and a redirect to the
+// login page when nobody is logged in.
+func page(method, path string, who access, h func(http.ResponseWriter, *http.Request) error) route {
+	return route{method: method, path: path, access: who, handle: h}
+}
+
+// api declares a JSON route: 401/403 answers, and a summary for the OpenAPI
+// document.
+func api(method, path string, who access, summary string, h func(http.ResponseWriter, *http.Request) error) route {
+	return route{method: method, path: path, access: who, api: true, summary: summary, handle: h}
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {

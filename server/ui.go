@@ -15,27 +15,6 @@ import (
 	"github.com/cxmhq/cxm/score"
 )
 
-func (s *Server) pageRoutes() []route {
-	return []route{
-		{"GET", "/assessments", anyUser, false, "", s.assessmentsPage},
-		{"POST", "/assessments", runner, false, "", s.createAssessmentForm},
-		{"GET", "/assessments/{id}", anyUser, false, "", s.dashboardPage},
-		{"POST", "/assessments/{id}/invitations", runner, false, "", s.invitationsForm},
-		{"POST", "/assessments/{id}/close", runner, false, "", s.closeForm},
-		{"POST", "/assessments/{id}/reopen", runner, false, "", s.reopenForm},
-		{"GET", "/frameworks", anyUser, false, "", s.frameworksPage},
-		{"POST", "/frameworks", runner, false, "", s.uploadFrameworkForm},
-		{"GET", "/frameworks/{id}/{version}", anyUser, false, "", s.frameworkPage},
-		{"GET", "/organizations", anyUser, false, "", s.organizationsPage},
-		{"POST", "/organizations", runner, false, "", s.createOrganizationForm},
-		{"GET", "/users", adminOnly, false, "", s.usersPage},
-		{"POST", "/users", adminOnly, false, "", s.createUserForm},
-		{"GET", "/r/{token}", respondent, false, "", s.surveyPage},
-		{"POST", "/r/{token}", respondent, false, "", s.surveySave},
-		{"GET", "/thanks", public, false, "", s.thanks},
-	}
-}
-
 type assessmentsView struct {
 	Assessments   []cxm.Assessment
 	Frameworks    []frameworkChoice

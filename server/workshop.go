@@ -34,13 +34,6 @@ import (
 // with the largest s² (ties in framework order); statements everyone
 // answered alike (s² = 0) are left out.
 
-func (s *Server) workshopRoutes() []route {
-	return []route{
-		{"GET", "/assessments/{id}/workshop", anyUser, false, "", s.workshopPage},
-		{"POST", "/assessments/{id}/workshop/decisions", runner, false, "", s.workshopDecision},
-	}
-}
-
 // Prompts is how many statements are offered for discussion per competency.
 const workshopPrompts = 3
 
