@@ -13,6 +13,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/cxmhq/cxm"
@@ -142,6 +143,11 @@ func (s *Server) guard(rt route) http.Handler {
 
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, rt route, err error) {
 	e := asError(err)
+	if clientGone(r, err) {
+		// The reader left (a closed tab, a cancelled script): nothing failed here.
+		s.log.Debug("client went away", "method", r.Method, "path", redactPath(r.URL.Path), "err", err)
+		return
+	}
 	if e.Status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "path", redactPath(r.URL.Path), "err", err)
 	}
@@ -150,6 +156,12 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, rt route, err erro
 		return
 	}
 	s.renderError(w, r, e)
+}
+
+// clientGone reports whether err comes from a client that closed its
+// connection before the answer was written.
+func clientGone(r *http.Request, err error) bool {
+	return r.Context().Err() != nil || errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)
 }
 
 func safeMethod(m string) bool {

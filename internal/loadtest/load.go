@@ -34,6 +34,7 @@ type Config struct {
 	Framework      string        // built-in framework id
 	RequestTimeout time.Duration // per request
 	Seed           uint64        // answers are random from this seed
+	Readers        int           // users reading the assessment's dashboard page in a loop meanwhile
 	Progress       io.Writer     // progress lines; nil: none
 }
 
@@ -69,6 +70,11 @@ type Report struct {
 	Lost   int `json:"lost"`   // 201s the server does not count
 	Extra  int `json:"extra"`  // responses counted beyond the 201s (e.g. a timed-out request that was stored)
 
+	Readers     int     `json:"readers,omitempty"`     // users reading the dashboard meanwhile
+	Reads       int     `json:"reads,omitempty"`       // dashboard pages they read (200s)
+	ReadErrors  int     `json:"read_errors,omitempty"` // reads that were not answered 200
+	ReadLatency Latency `json:"read_latency_ms"`       // of the dashboard reads
+
 	Shutdown     string `json:"shutdown,omitempty"`      // with --spawn-binary: how the server stopped
 	ServerErrors int    `json:"server_errors,omitempty"` // with --spawn-binary: level=ERROR lines it logged
 }
@@ -88,7 +94,7 @@ type Latency struct {
 // by the server: nothing lost, nothing failed, nothing extra.
 func (r *Report) OK() bool {
 	return r.Sent == r.Planned && r.Created == r.Sent && len(r.Errors) == 0 &&
-		r.Lost == 0 && r.Extra == 0 && r.ServerErrors == 0 &&
+		r.Lost == 0 && r.Extra == 0 && r.ServerErrors == 0 && r.ReadErrors == 0 &&
 		(r.Shutdown == "" || r.Shutdown == shutdownClean)
 }
 
@@ -106,6 +112,9 @@ func (r *Report) Problems() []string {
 	}
 	if r.Extra > 0 {
 		p = append(p, fmt.Sprintf("%d responses counted that were not answered 201", r.Extra))
+	}
+	if r.ReadErrors > 0 {
+		p = append(p, fmt.Sprintf("%d dashboard reads were not answered 200", r.ReadErrors))
 	}
 	if r.ServerErrors > 0 {
 		p = append(p, fmt.Sprintf("the server logged %d errors", r.ServerErrors))
@@ -303,6 +312,8 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 		}
 	}()
 	results := make([]result, cfg.Respondents)
+	readCtx, stopReading := context.WithCancel(ctx)
+	readDone := c.readDashboards(readCtx, rep, cfg.Readers)
 	var wg sync.WaitGroup
 	for w := range cfg.Respondents {
 		wg.Add(1)
@@ -347,6 +358,8 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	stopReading()
+	<-readDone
 
 	var lat []time.Duration
 	for _, r := range results {
@@ -393,6 +406,60 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 		return rep, fmt.Errorf("interrupted after %d of %d responses: %w", rep.Sent, rep.Planned, err)
 	}
 	return rep, nil
+}
+
+// readDashboards starts n users who read the assessment's dashboard page
+// in a loop, as people do while an assessment runs, until ctx ends; the
+// channel closes when they have stopped and rep holds their figures.
+func (c *client) readDashboards(ctx context.Context, rep *Report, n int) <-chan struct{} {
+	done := make(chan struct{})
+	rep.Readers = n
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for ctx.Err() == nil {
+				t0 := time.Now()
+				status, err := c.get(ctx, fmt.Sprintf("/assessments/%d", rep.Assessment))
+				if ctx.Err() != nil {
+					return
+				}
+				mu.Lock()
+				lat = append(lat, time.Since(t0))
+				if err != nil || status != http.StatusOK {
+					rep.ReadErrors++
+				} else {
+					rep.Reads++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		rep.ReadLatency = distribution(lat)
+		close(done)
+	}()
+	return done
+}
+
+// get reads a page with the API token and returns its status.
+func (c *client) get(ctx context.Context, path string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", c.base+path, nil)
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, err
 }
 
 // submit posts one response and returns the status; the body is read to the

@@ -286,6 +286,13 @@ func fakeServer(t *testing.T, lose bool, failing int) *httptest.Server {
 		mu.Unlock()
 		w.WriteHeader(http.StatusCreated)
 	})
+	mux.HandleFunc("GET /assessments/7", func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer secret" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		fmt.Fprint(w, "<html>dashboard</html>")
+	})
 	mux.HandleFunc("GET /api/v1/assessments/7", func(w http.ResponseWriter, r *http.Request) {
 		mu.Lock()
 		n := stored
@@ -335,6 +342,11 @@ func TestRunCounts(t *testing.T) {
 	}
 	if p := rep.Problems(); len(p) != 2 {
 		t.Errorf("problems: %q", p)
+	}
+
+	rep, err = run(ctx, Config{URL: ts.URL, Token: "secret", Respondents: 5, Responses: 100, Rate: 500, Readers: 3, Seed: 1})
+	if err != nil || !rep.OK() || rep.Readers != 3 || rep.Reads == 0 || rep.ReadErrors != 0 || rep.ReadLatency.Max == 0 {
+		t.Errorf("with readers: %+v, %v", rep, err)
 	}
 
 	if _, err := run(ctx, Config{URL: ts.URL, Token: "wrong", Respondents: 1, Responses: 1}); err == nil || !strings.Contains(err.Error(), "401") {

@@ -65,6 +65,7 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.Respondents, "respondents", 200, "concurrent respondents (workers, one connection each)")
 	fs.IntVar(&o.Responses, "responses", 20000, "responses to submit in all (one invitation each)")
 	fs.Float64Var(&o.Rate, "rate", 0, "responses offered per second, spread over the respondents; latency then counts\nfrom each response's due moment (0: every respondent submits again as soon as answered)")
+	fs.IntVar(&o.Readers, "readers", 0, "users reading the assessment's dashboard page in a loop while the respondents submit")
 	fs.StringVar(&o.Framework, "framework", "temkin-four", "built-in framework of the assessment")
 	fs.DurationVar(&o.RequestTimeout, "request-timeout", 30*time.Second, "timeout of one submission")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "timeout of the whole run")
@@ -100,6 +101,8 @@ Flags:
 		return nil, errors.New("give --url and --token, or --spawn-binary and --db")
 	case o.spawnBinary == "" && o.db != "":
 		return nil, errors.New("--db goes with --spawn-binary")
+	case o.Readers < 0:
+		return nil, errors.New("--readers must not be negative")
 	case o.Rate < 0:
 		return nil, errors.New("--rate must not be negative")
 	case o.Respondents < 1 || o.Responses < 1:
@@ -199,6 +202,11 @@ func printReport(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "responses/s:     %.0f (slowest whole second: %d)\n", r.PerSecond, r.SlowestSecond)
 	l := r.Latency
 	fmt.Fprintf(w, "latency (ms):    p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f\n", l.P50, l.P90, l.P99, l.Max, l.Mean)
+	if r.Readers > 0 {
+		rl := r.ReadLatency
+		fmt.Fprintf(w, "readers:         %d reading the dashboard: %d pages, %d errors\n", r.Readers, r.Reads, r.ReadErrors)
+		fmt.Fprintf(w, "read (ms):       p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f\n", rl.P50, rl.P90, rl.P99, rl.Max, rl.Mean)
+	}
 	fmt.Fprintf(w, "stored:          %d (GET /api/v1/assessments/%d)\n", r.Stored, r.Assessment)
 	fmt.Fprintf(w, "lost:            %d\n", r.Lost)
 	if r.Extra > 0 {
