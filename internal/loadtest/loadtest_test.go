@@ -344,7 +344,7 @@ func TestRunCounts(t *testing.T) {
 		t.Errorf("problems: %q", p)
 	}
 
-	rep, err = run(ctx, Config{URL: ts.URL, Token: "secret", Respondents: 5, Responses: 100, Rate: 500, Readers: 3, Seed: 1})
+	rep, err = run(ctx, Config{URL: fakeServer(t, false, 0).URL, Token: "secret", Respondents: 5, Responses: 100, Rate: 500, Readers: 3, Seed: 1})
 	if err != nil || !rep.OK() || rep.Readers != 3 || rep.Reads == 0 || rep.ReadErrors != 0 || rep.ReadLatency.Max == 0 {
 		t.Errorf("with readers: %+v, %v", rep, err)
 	}
