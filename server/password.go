@@ -51,8 +51,8 @@ func isCommonPassword(p string) bool {
 // CheckPasswordRule says what is wrong with a new password, in words for
 // the person choosing it; nil when it is acceptable.
 func CheckPasswordRule(p string) error {
-	if !utf8.ValidString(p) {
-		return fmt.Errorf("a password must be text (UTF-8)")
+	if msg := textProblem(p); msg != "" {
+		return fmt.Errorf("the password %s", msg)
 	}
 	n := utf8.RuneCountInString(p)
 	if n < MinPasswordLength {
