@@ -133,6 +133,9 @@ func (s *Server) saveFramework(ctx context.Context, name string, data []byte) (*
 		}
 		return nil, "", err
 	}
+	if err := checkFrameworkText(f); err != nil {
+		return nil, "", err
+	}
 	if _, ok := framework.Builtin(f.ID); ok {
 		return nil, "", badField("id", "%q is the id of a built-in framework: choose another id", f.ID)
 	}

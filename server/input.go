@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"unicode/utf8"
 
+	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
 )
 
@@ -199,4 +200,23 @@ func checkJSONBody(body []byte) error {
 		return nil
 	}
 	return checkJSON(v, "")
+}
+
+// checkFrameworkText refuses a parsed framework with a text textProblem
+// refuses: YAML's "\0" escape puts a NUL in a name without one in the file.
+func checkFrameworkText(f *cxm.Framework) error {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	if err := checkJSON(v, ""); err != nil {
+		e := err.(*Error)
+		e.Message = "invalid framework: " + e.Message
+		return e
+	}
+	return nil
 }

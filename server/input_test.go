@@ -136,6 +136,11 @@ func invalidText(t *testing.T, e *env) {
 			t.Errorf("API %s: %d %s, want 400 naming %q", tc.name, status, raw, tc.field)
 		}
 	}
+	// YAML's "\0" escape: a NUL in the parsed name, none in the file.
+	fw := strings.Replace(customFramework, "name: Custom", `name: "Cus\0tom"`, 1)
+	if status, raw := e.raw(cxm.RoleFacilitator, "POST", "/api/v1/frameworks", "application/yaml", fw); status != http.StatusBadRequest || !strings.Contains(string(raw), `"field": "name"`) {
+		t.Errorf("framework with an escaped NUL: %d %s", status, raw)
+	}
 	tok := e.invite(id, 1)[0]
 	status, out := e.call("", "POST", "/api/v1/responses/"+tok, map[string]any{"attributes": map[string]string{"dept": "Sales\x00"}, "answers": map[string]int{"pl-1": 3}})
 	if status != http.StatusBadRequest || out["field"] != "attributes.dept" {

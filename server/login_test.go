@@ -342,7 +342,7 @@ func TestNextStaysOnSite(t *testing.T) {
 		{"/\r\nLocation: https://evil.test", "/assessments"},
 		{"/\x00/evil.test", "/assessments"},
 		{"/\x7f/evil.test", "/assessments"},
-		{"/ /evil.test", "/ /evil.test"}, // a space is a path character, and stays here
+		{"/ /evil.test", "/ /evil.test"},     // a space is a path character, and stays here
 		{"/%2F%2Fevil.test", "/assessments"}, // decodes to //evil.test: refused, in case a proxy decodes it
 		{"javascript:alert(1)", "/assessments"},
 		{"///evil.test", "/assessments"},
