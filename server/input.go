@@ -34,10 +34,12 @@ func (rt route) bodyLimit() int64 {
 	return formLimit
 }
 
-// limit sets a route's body limit; multipart allows multipart/form-data
-// (file uploads) on a page route, which is refused elsewhere.
+// max sets a route's body limit; upload sets it and lets a page take
+// multipart/form-data (file uploads), which other pages refuse.
 func (rt route) max(n int64) route    { rt.limit = n; return rt }
 func (rt route) upload(n int64) route { rt.limit, rt.multipart = n, true; return rt }
+
+// byteSize is a limit in words.
 func byteSize(n int64) string {
 	switch {
 	case n >= 1<<20 && n%(1<<20) == 0:
