@@ -140,7 +140,7 @@ func TestLockoutStopsTheAttacker(t *testing.T) {
 	if r := e.mustLogin("last@example.com", "wrong guess number", sprayer); r.status != http.StatusUnauthorized {
 		t.Fatalf("50th failure from one client: %d", r.status)
 	}
-	if r := e.mustLogin("viewer@example.com", testPassword, sprayer); r.status != http.StatusTooManyRequests {
+	if r := e.mustLogin("viewer@example.com", testPassword, sprayer); r.status != http.StatusTooManyRequests || !strings.Contains(r.body, "Too many failed attempts from your address. Wait a second") {
 		t.Fatalf("after 50 failures from one client: %d, want 429", r.status)
 	}
 

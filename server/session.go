@@ -72,7 +72,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if !att.Allowed {
 		secs := int((att.RetryAfter + time.Second - 1) / time.Second)
 		w.Header().Set("Retry-After", strconv.Itoa(secs))
-		form.Error = fmt.Sprintf("Too many failed attempts for this account from your address. Wait %s and try again.", waitWords(secs))
+		who := "for this account from your address"
+		if att.Refused == rules[1].Key {
+			who = "from your address"
+		}
+		form.Error = fmt.Sprintf("Too many failed attempts %s. Wait %s and try again.", who, waitWords(secs))
 		return s.render(w, r, http.StatusTooManyRequests, "login.html", "Log in", form)
 	}
 	pair, client, account := rules[0].Key, rules[1].Key, rules[2].Key

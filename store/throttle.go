@@ -106,24 +106,59 @@ func (db *DB) BeginLogin(ctx context.Context, now time.Time, rules []ThrottleRul
 
 // EndLogin settles an attempt that BeginLogin allowed: the counters under
 // reset are cleared (the password was right), and those under undo have
-// this attempt's charge taken back. Counters untouched since before are
-// forgotten on the way.
+// this attempt's charge taken back. Then up to 100 counters untouched
+// since before are forgotten.
 func (db *DB) EndLogin(ctx context.Context, reset, undo []string, before time.Time) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		for _, k := range reset {
-			if _, err := tx.ExecContext(ctx, "DELETE FROM login_throttle WHERE throttle_key = $1", k); err != nil {
+	type op struct {
+		key   string
+		reset bool
+	}
+	var ops []op
+	for _, k := range reset {
+		ops = append(ops, op{k, true})
+	}
+	for _, k := range undo {
+		ops = append(ops, op{k, false})
+	}
+	// Key order, as in BeginLogin, so the two cannot deadlock.
+	slices.SortFunc(ops, func(a, b op) int { return strings.Compare(a.key, b.key) })
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		for _, o := range ops {
+			q := `UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END WHERE throttle_key = $1`
+			if o.reset {
+				q = "DELETE FROM login_throttle WHERE throttle_key = $1"
+			}
+			if _, err := tx.ExecContext(ctx, q, o.key); err != nil {
 				return err
 			}
 		}
-		for _, k := range undo {
-			if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = CASE WHEN failures > 0 THEN failures - 1 ELSE 0 END
-				WHERE throttle_key = $1`, k); err != nil {
-				return err
-			}
-		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM login_throttle WHERE updated_at < $1", ts(before))
-		return err
+		return nil
 	})
+	if err != nil {
+		return err
+	}
+	return db.pruneLoginThrottle(ctx, before)
+}
+
+// pruneLoginThrottle deletes up to 100 counters untouched since before,
+// one statement each: it never holds a row's lock while it waits for
+// another's, so it cannot deadlock with a login.
+func (db *DB) pruneLoginThrottle(ctx context.Context, before time.Time) error {
+	var keys []string
+	err := db.readRows(ctx, "SELECT throttle_key FROM login_throttle WHERE updated_at < $1 ORDER BY throttle_key LIMIT 100",
+		[]any{ts(before)}, func(rows *sql.Rows) error {
+			var k string
+			err := rows.Scan(&k)
+			keys = append(keys, k)
+			return err
+		})
+	for _, k := range keys {
+		if err != nil {
+			break
+		}
+		_, err = db.exec(ctx, "DELETE FROM login_throttle WHERE throttle_key = $1 AND updated_at < $2", k, ts(before))
+	}
+	return err
 }
 
 // LoginFailures is the failure count under key (0 for none); for tests and

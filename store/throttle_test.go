@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -144,4 +146,43 @@ func TestBeginLoginConcurrent(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLoginThrottleNoDeadlock: logins and their settlements, on
+// overlapping counters some of which are stale, run at once without a
+// deadlock or any other error.
+func TestLoginThrottleNoDeadlock(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		old := time.Date(2026, 6, 1, 10, 0, 0, 0, time.UTC)
+		now := old.Add(2 * time.Hour)
+		rules := func(i int) []ThrottleRule {
+			r := slices.Clone(testRules)
+			r[0].Key = fmt.Sprintf("pair%d", i%5)
+			r[1].Key = fmt.Sprintf("client%d", i%3)
+			return r
+		}
+		for i := range 15 {
+			_, err := db.BeginLogin(ctx, old, rules(i))
+			must(t, err)
+		}
+		var wg sync.WaitGroup
+		for i := range 60 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				r := rules(i)
+				var err error
+				if i%2 == 0 {
+					_, err = db.BeginLogin(ctx, now, r)
+				} else {
+					err = db.EndLogin(ctx, []string{r[0].Key, r[2].Key}, []string{r[1].Key}, now.Add(-time.Hour))
+				}
+				if err != nil {
+					t.Error(err)
+				}
+			}()
+		}
+		wg.Wait()
+	})
 }
