@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,16 +42,23 @@ func decode(r *http.Request, v any) error {
 			return errorf(http.StatusUnsupportedMediaType, "send application/json, not %s", mt)
 		}
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return errorf(http.StatusRequestEntityTooLarge, "the body is larger than the %s this address accepts", byteSize(mbe.Limit))
+	} else if err != nil {
+		return errorf(http.StatusBadRequest, "reading the body: %v", err)
+	}
+	if err := checkJSONBody(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var te *json.UnmarshalTypeError
-		var mbe *http.MaxBytesError
 		switch {
 		case errors.As(err, &te):
 			return badField(te.Field, "%s must be %s, not a JSON %s", te.Field, typeWords(te.Type.Kind()), te.Value)
-		case errors.As(err, &mbe):
-			return errorf(http.StatusRequestEntityTooLarge, "body larger than %d bytes", mbe.Limit)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return badField(f, "unknown field %q", f)
@@ -123,6 +131,9 @@ func (s *Server) saveFramework(ctx context.Context, name string, data []byte) (*
 			}
 			return nil, "", &Error{Status: http.StatusBadRequest, Message: "invalid framework: " + strings.Join(msgs, "; "), Details: details}
 		}
+		return nil, "", err
+	}
+	if err := checkFrameworkText(f); err != nil {
 		return nil, "", err
 	}
 	if _, ok := framework.Builtin(f.ID); ok {
@@ -701,9 +712,9 @@ func (s *Server) createUser(ctx context.Context, email string, role cxm.Role, pa
 	if !role.Valid() {
 		return cxm.User{}, badField("role", "role must be admin, facilitator or viewer")
 	}
-	hash, err := HashPassword(password)
+	hash, err := s.hashPassword(ctx, password)
 	if err != nil {
-		return cxm.User{}, badField("password", "%v", err)
+		return cxm.User{}, err
 	}
 	u, err := s.db.CreateUser(ctx, strings.ToLower(addr.Address), role, hash)
 	if errors.Is(err, cxm.ErrConflict) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/cxmhq/cxm"
 	"golang.org/x/crypto/argon2"
@@ -39,19 +40,22 @@ const (
 	argonKeyLen  = 32
 )
 
-// MinPasswordLength is the shortest password accepted (NIST SP 800-63B).
-const MinPasswordLength = 10
-
-// HashPassword returns the PHC-encoded argon2id hash of password.
+// HashPassword returns the PHC-encoded argon2id hash of password, which
+// must pass CheckPasswordRule. It takes 64 MiB for a moment: the server
+// calls it through its hashLimiter.
 func HashPassword(password string) (string, error) {
-	if len(password) < MinPasswordLength {
-		return "", fmt.Errorf("a password needs at least %d characters", MinPasswordLength)
+	if err := CheckPasswordRule(password); err != nil {
+		return "", err
 	}
+	return hashPassword(password), nil
+}
+
+func hashPassword(password string) string {
 	salt := make([]byte, 16)
 	rand.Read(salt)
 	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
-		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key))
 }
 
 // CheckPassword reports whether password matches a hash from HashPassword.
@@ -80,7 +84,9 @@ func CheckPassword(hash, password string) bool {
 
 // dummyHash is checked against when a login names no user, so that the
 // answer takes as long as for a real user and does not reveal who exists.
-var dummyHash, _ = HashPassword("not a password of anyone")
+// It is made on first use, not at package load: every cxm process, even
+// cxm --version, would pay 64 MiB and a fifth of a second for it.
+var dummyHash = sync.OnceValue(func() string { return hashPassword("not a password of anyone") })
 
 // principal is who makes a request: a user by session cookie or by bearer
 // token.

@@ -16,6 +16,8 @@ type Error struct {
 	Message string
 	Field   string
 	Details any // extra JSON, e.g. a framework's lint errors
+	// RetryAfter, in seconds, is sent as the Retry-After header (429, 503).
+	RetryAfter string
 }
 
 func (e *Error) Error() string { return e.Message }
@@ -32,9 +34,12 @@ func badField(field, format string, args ...any) *Error {
 // cause is logged, never shown.
 func asError(err error) *Error {
 	var e *Error
+	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &e):
 		return e
+	case errors.As(err, &tooLarge):
+		return errorf(http.StatusRequestEntityTooLarge, "the request body is larger than the %s this address accepts", byteSize(tooLarge.Limit))
 	case errors.Is(err, cxm.ErrNotFound):
 		return errorf(http.StatusNotFound, "not found")
 	case errors.Is(err, cxm.ErrClosed):

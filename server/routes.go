@@ -3,7 +3,8 @@ package server
 import "net/http"
 
 // routeTable is every endpoint of the application with who may use it, in
-// one place. Tests walk it: the role matrix, CSRF and the OpenAPI document.
+// one place, and the body limit of those that take more than a form
+// (.max, .upload: input.go). Tests walk it: the role matrix, CSRF and the OpenAPI document.
 // Access: public (anyone), respondent (the invitation token in the path),
 // anyUser (viewer and up), runner (facilitator and admin), adminOnly.
 func (s *Server) routeTable() []route {
@@ -18,13 +19,13 @@ func (s *Server) routeTable() []route {
 
 		// Pages: assessments, frameworks, organizations, users
 		page("GET", "/assessments", anyUser, s.assessmentsPage),
-		page("POST", "/assessments", runner, s.createAssessmentForm),
+		page("POST", "/assessments", runner, s.createAssessmentForm).max(answersLimit),
 		page("GET", "/assessments/{id}", anyUser, s.dashboardPage),
-		page("POST", "/assessments/{id}/invitations", runner, s.invitationsForm),
+		page("POST", "/assessments/{id}/invitations", runner, s.invitationsForm).upload(invitationLimit),
 		page("POST", "/assessments/{id}/close", runner, s.closeForm),
 		page("POST", "/assessments/{id}/reopen", runner, s.reopenForm),
 		page("GET", "/frameworks", anyUser, s.frameworksPage),
-		page("POST", "/frameworks", runner, s.uploadFrameworkForm),
+		page("POST", "/frameworks", runner, s.uploadFrameworkForm).upload(frameworkLimit),
 		page("GET", "/frameworks/{id}/{version}", anyUser, s.frameworkPage),
 		page("GET", "/organizations", anyUser, s.organizationsPage),
 		page("POST", "/organizations", runner, s.createOrganizationForm),
@@ -47,7 +48,7 @@ func (s *Server) routeTable() []route {
 
 		// Pages: the respondent survey
 		page("GET", "/r/{token}", respondent, s.surveyPage),
-		page("POST", "/r/{token}", respondent, s.surveySave),
+		page("POST", "/r/{token}", respondent, s.surveySave).max(answersLimit),
 		page("GET", "/thanks", public, s.thanks),
 
 		// API: health and description
@@ -55,7 +56,7 @@ func (s *Server) routeTable() []route {
 		api("GET", "/api/v1/openapi.json", public, "This API described as OpenAPI 3", s.openAPI),
 
 		// API: frameworks, organizations, users
-		api("POST", "/api/v1/frameworks", runner, "Upload a framework (YAML)", s.apiCreateFramework),
+		api("POST", "/api/v1/frameworks", runner, "Upload a framework (YAML)", s.apiCreateFramework).max(frameworkLimit),
 		api("GET", "/api/v1/frameworks", anyUser, "List frameworks, built-ins included", s.apiListFrameworks),
 		api("POST", "/api/v1/organizations", runner, "Create an organization", s.apiCreateOrganization),
 		api("GET", "/api/v1/organizations", anyUser, "List organizations", s.apiListOrganizations),
@@ -63,14 +64,14 @@ func (s *Server) routeTable() []route {
 		api("POST", "/api/v1/users", adminOnly, "Create a user", s.apiCreateUser),
 
 		// API: assessments and their respondents
-		api("POST", "/api/v1/assessments", runner, "Create an assessment", s.apiCreateAssessment),
+		api("POST", "/api/v1/assessments", runner, "Create an assessment", s.apiCreateAssessment).max(answersLimit),
 		api("GET", "/api/v1/assessments", anyUser, "List assessments", s.apiListAssessments),
 		api("GET", "/api/v1/assessments/{id}", anyUser, "An assessment with its response count", s.apiAssessment),
-		api("POST", "/api/v1/assessments/{id}/invitations", runner, "Create invitations: a count or a list of emails", s.apiCreateInvitations),
+		api("POST", "/api/v1/assessments/{id}/invitations", runner, "Create invitations: a count or a list of emails", s.apiCreateInvitations).max(invitationLimit),
 		api("GET", "/api/v1/assessments/{id}/results", anyUser, "The scored results (scoring.md §6)", s.apiResults),
 		api("POST", "/api/v1/assessments/{id}/close", runner, "Close an assessment: no more responses", s.apiClose),
 		api("POST", "/api/v1/assessments/{id}/reopen", runner, "Reopen a closed assessment", s.apiReopen),
-		api("POST", "/api/v1/responses/{token}", respondent, "Submit the answers of an invitation (once)", s.apiSubmit),
+		api("POST", "/api/v1/responses/{token}", respondent, "Submit the answers of an invitation (once)", s.apiSubmit).max(answersLimit),
 
 		// API: from results to action
 		api("GET", "/api/v1/assessments/{id}/plan", anyUser, "The improvement plan, priority 1 first (scoring.md §5.1)", s.apiPlan),

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -32,6 +33,13 @@ type Config struct {
 	SessionTTL time.Duration
 	// Now is the clock; tests set it.
 	Now func() time.Time
+	// TrustedProxies are the peers whose X-Forwarded-For is believed when
+	// telling a client's address (clientaddr.go). None: the TCP peer is the
+	// client.
+	TrustedProxies []netip.Prefix
+	// MaxPasswordChecks is how many password hashes (64 MiB each) may run
+	// at once; 0 is GOMAXPROCS, at most 4.
+	MaxPasswordChecks int
 }
 
 // Server serves the API and the pages.
@@ -44,6 +52,9 @@ type Server struct {
 
 	mu         sync.Mutex
 	frameworks map[string]*cxm.Framework // parsed framework versions, by "id@version"
+
+	hashes *hashLimiter                               // the bound on concurrent password hashing
+	sleep  func(context.Context, time.Duration) error // the login slow-down; tests replace it
 }
 
 // New returns a server over db. Call SeedFrameworks once at start.
@@ -54,7 +65,8 @@ func New(db *store.DB, log *slog.Logger, cfg Config) *Server {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	s := &Server{db: db, log: log, cfg: cfg, frameworks: map[string]*cxm.Framework{}}
+	s := &Server{db: db, log: log, cfg: cfg, frameworks: map[string]*cxm.Framework{},
+		hashes: newHashLimiter(cfg.MaxPasswordChecks), sleep: sleepCtx}
 	s.pages = newPages()
 	s.routes = s.routeTable()
 	return s
@@ -92,6 +104,9 @@ type route struct {
 	api     bool
 	summary string // for the OpenAPI document
 	handle  func(http.ResponseWriter, *http.Request) error
+
+	limit     int64 // body limit in bytes; 0 is formLimit (input.go)
+	multipart bool  // a page that takes file uploads
 }
 
 // Handler returns the whole application with its middleware.
@@ -111,9 +126,11 @@ func (s *Server) Handler() http.Handler {
 // the handler's error into a response.
 func (s *Server) guard(rt route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if rt.api {
-			r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
+		if r.ContentLength > rt.bodyLimit() { // said up front: refused before reading
+			s.fail(w, r, rt, &http.MaxBytesError{Limit: rt.bodyLimit()})
+			return
 		}
+		r.Body = http.MaxBytesReader(w, r.Body, rt.bodyLimit())
 		if rt.access >= anyUser {
 			p, err := s.authenticate(r)
 			if err != nil {
@@ -129,11 +146,18 @@ func (s *Server) guard(rt route) http.Handler {
 				s.fail(w, r, rt, errorf(http.StatusForbidden, "your role (%s) may not do this", p.user.Role))
 				return
 			}
+			if err := checkInput(r, rt); err != nil {
+				s.fail(w, r, rt, err)
+				return
+			}
 			if p.session && !safeMethod(r.Method) && !validCSRF(r, p.csrf) {
 				s.fail(w, r, rt, errorf(http.StatusForbidden, "missing or wrong CSRF token: reload the page and try again"))
 				return
 			}
 			r = r.WithContext(withPrincipal(r.Context(), p))
+		} else if err := checkInput(r, rt); err != nil {
+			s.fail(w, r, rt, err)
+			return
 		}
 		if err := rt.handle(w, r); err != nil {
 			s.fail(w, r, rt, err)
@@ -147,6 +171,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, rt route, err erro
 		// The reader left (a closed tab, a cancelled script): nothing failed here.
 		s.log.Debug("client went away", "method", r.Method, "path", redactPath(r.URL.Path), "err", err)
 		return
+	}
+	if e.RetryAfter != "" {
+		w.Header().Set("Retry-After", e.RetryAfter)
 	}
 	if e.Status >= 500 {
 		s.log.Error("request failed", "method", r.Method, "path", redactPath(r.URL.Path), "err", err)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/internal/testdb"
@@ -63,17 +64,20 @@ func between(s, start, end string) string {
 	return v
 }
 
-// TestLoginThrottle: after 5 failures for an email, even the right password
-// is refused for a while, and the limit is kept in the database.
+// TestLoginThrottle: after 5 failures for an email from one client, even
+// the right password is refused for a while from there, and the limit is
+// kept in the database.
 func TestLoginThrottle(t *testing.T) {
 	e := newEnv(t, testdb.SQLite)
+	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
+	e.srv.cfg.Now = func() time.Time { return now }
 	anon := e.cookieClient("")
-	for i := 0; i < maxFailuresPerEmail; i++ {
+	for i := 0; i < pairFree; i++ {
 		e.form(anon, "/login", url.Values{"email": {"admin@example.com"}, "password": {"guess"}}, nil)
 	}
 	r := e.form(anon, "/login", url.Values{"email": {"admin@example.com"}, "password": {testPassword}}, nil)
-	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") == "" {
-		t.Errorf("after %d failures: %d", maxFailuresPerEmail, r.StatusCode)
+	if r.StatusCode != http.StatusTooManyRequests || r.Header.Get("Retry-After") != "1" {
+		t.Errorf("after %d failures: %d, Retry-After %q", pairFree, r.StatusCode, r.Header.Get("Retry-After"))
 	}
 	// Another account is not locked by them.
 	if r := e.form(anon, "/login", url.Values{"email": {"viewer@example.com"}, "password": {testPassword}}, nil); r.StatusCode != http.StatusSeeOther {

@@ -310,28 +310,3 @@ func (db *DB) DeleteExpiredSetupTokens(ctx context.Context, now time.Time) error
 	_, err := db.exec(ctx, "DELETE FROM setup_tokens WHERE expires_at <= $1", ts(now))
 	return err
 }
-
-// Login throttling
-
-// RecordLoginFailure notes a failed login under key (an email, an address).
-func (db *DB) RecordLoginFailure(ctx context.Context, key string, at time.Time) error {
-	_, err := db.exec(ctx, "INSERT INTO login_failures (throttle_key, failed_at) VALUES ($1, $2)", key, ts(at))
-	return err
-}
-
-// LoginFailures counts the failures under key at or after since.
-func (db *DB) LoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	return db.count(ctx, "SELECT COUNT(*) FROM login_failures WHERE throttle_key = $1 AND failed_at >= $2", key, ts(since))
-}
-
-// ClearLoginFailures forgets the failures under key (after a success).
-func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
-	_, err := db.exec(ctx, "DELETE FROM login_failures WHERE throttle_key = $1", key)
-	return err
-}
-
-// PruneLoginFailures forgets every failure before before.
-func (db *DB) PruneLoginFailures(ctx context.Context, before time.Time) error {
-	_, err := db.exec(ctx, "DELETE FROM login_failures WHERE failed_at < $1", ts(before))
-	return err
-}

@@ -62,10 +62,19 @@ flight are finished first.`,
 	baseURL := cmd.Flags().String("base-url", "", "public URL for invitation links (default: from each request)")
 	secure := cmd.Flags().Bool("secure-cookies", false, "mark cookies Secure (set when served over HTTPS)")
 	logLevel := cmd.Flags().String("log-level", "info", "log level: debug, info, warn, error")
+	proxies := cmd.Flags().String("trusted-proxy", "", "addresses or CIDR ranges (comma-separated) of proxies whose X-Forwarded-For tells the client's address")
+	checks := cmd.Flags().Int("max-password-checks", 0, "password checks (64 MiB each) run at once; 0: the number of processors, at most 4")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		var level slog.Level
 		if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 			return usagef("--log-level: %v", err)
+		}
+		trusted, err := server.ParseTrustedProxies(*proxies)
+		if err != nil {
+			return usagef("--trusted-proxy: %v", err)
+		}
+		if *checks < 0 {
+			return usagef("--max-password-checks must be 0 (automatic) or more, not %d", *checks)
 		}
 		log := slog.New(slog.NewTextHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 		ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
@@ -75,7 +84,7 @@ flight are finished first.`,
 			return err
 		}
 		defer db.Close()
-		srv := server.New(db, log, server.Config{BaseURL: *baseURL, SecureCookies: *secure})
+		srv := server.New(db, log, server.Config{BaseURL: *baseURL, SecureCookies: *secure, TrustedProxies: trusted, MaxPasswordChecks: *checks})
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
 			return err

@@ -84,6 +84,27 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// TestServeFlags: a wrong --trusted-proxy or --max-password-checks is a
+// usage error, before anything is opened.
+func TestServeFlags(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		err  string
+	}{
+		{[]string{"--trusted-proxy", "10.0.0.0/8,proxy.example"}, `--trusted-proxy: "proxy.example" is neither an IP address nor a CIDR range`},
+		{[]string{"--max-password-checks", "-1"}, "--max-password-checks must be 0 (automatic) or more"},
+	} {
+		o := runCxm(t, "", append([]string{"serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--addr", "127.0.0.1:0"}, tc.args...)...)
+		if o.code != 2 || !strings.Contains(o.stderr, tc.err) {
+			t.Errorf("%v: exit %d %q, want 2 and %q", tc.args, o.code, o.stderr, tc.err)
+		}
+	}
+	t.Setenv("CXM_TRUSTED_PROXY", "not an address")
+	if o := runCxm(t, "", "serve", "--db", filepath.Join(t.TempDir(), "x.db"), "--addr", "127.0.0.1:0"); o.code != 2 || !strings.Contains(o.stderr, "--trusted-proxy") {
+		t.Errorf("CXM_TRUSTED_PROXY: exit %d %q", o.code, o.stderr)
+	}
+}
+
 // TestGracefulShutdown: a request in flight when the stop comes is
 // finished, not cut.
 func TestGracefulShutdown(t *testing.T) {
@@ -139,8 +160,17 @@ func TestAccountsAndBackup(t *testing.T) {
 	if o := runCxm(t, "long enough secret\n", "user", "add", "--db", db, "--email", "ann@example.com", "--role", "admin", "--password-stdin"); o.code != 1 {
 		t.Errorf("duplicate user: exit %d", o.code)
 	}
-	if o := runCxm(t, "short\n", "user", "add", "--db", db, "--email", "b@example.com", "--role", "viewer", "--password-stdin"); o.code != 1 || !strings.Contains(o.stderr, "at least 10") {
-		t.Errorf("short password: exit %d %s", o.code, o.stderr)
+	for pw, msg := range map[string]string{
+		"short":                   "at least 12 characters; this one has 5",
+		"😀😀😀":                     "at least 12 characters; this one has 3",
+		"password12":              "at least 12",
+		"Qwerty123456":            "common passwords",
+		"a\x00 NUL in a password": "",
+	} {
+		o := runCxm(t, pw+"\n", "user", "add", "--db", db, "--email", "b@example.com", "--role", "viewer", "--password-stdin")
+		if o.code != 1 || !strings.Contains(o.stderr, msg) {
+			t.Errorf("password %q: exit %d %s, want %q", pw, o.code, o.stderr, msg)
+		}
 	}
 	if o := runCxm(t, "", "user", "add", "--db", db, "--email", "b@example.com", "--role", "boss", "--password-stdin"); o.code != 2 {
 		t.Errorf("bad role: exit %d", o.code)
