@@ -12,6 +12,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
+	"github.com/cxmhq/cxm/internal/csvsafe"
 	"github.com/cxmhq/cxm/score"
 )
 
@@ -106,7 +107,7 @@ func (s *Server) invitationsForm(w http.ResponseWriter, r *http.Request) error {
 	// over as a CSV to mail merge or distribute.
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="invitations-%d.csv"`, a.ID))
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write([]string{"email", "link"})
 	for _, l := range links {
 		cw.Write([]string{l.Email, l.URL})
