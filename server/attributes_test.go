@@ -438,3 +438,31 @@ func TestInvitationsCSVFormulaCells(t *testing.T) {
 		t.Errorf("emails written %q, links %q", got, recs[1][1])
 	}
 }
+
+// TestFrameworkUploadLimits: an upload beyond the framework limits is a 400
+// with each problem's line and column; 100,000 statements are refused.
+func TestFrameworkUploadLimits(t *testing.T) {
+	e := newEnv(t, testdb.SQLite)
+	var b strings.Builder
+	b.WriteString(customFramework)
+	for i := range 100_000 {
+		fmt.Fprintf(&b, "      - {id: x%d, text: T}\n", i)
+	}
+	st, raw := e.raw(cxm.RoleFacilitator, "POST", "/api/v1/frameworks", "application/yaml", b.String())
+	if st != 400 || !strings.Contains(string(raw), "file is larger than 1048576 bytes (1 MiB)") {
+		t.Errorf("100,000 statements: %d %.300s", st, raw)
+	}
+	doc := b.String()[:strings.Index(b.String(), "      - {id: x497,")]
+	st, raw = e.raw(cxm.RoleFacilitator, "POST", "/api/v1/frameworks", "application/yaml", doc)
+	var out struct {
+		Details []struct {
+			Line, Column int
+			Message      string
+		}
+	}
+	json.Unmarshal(raw, &out)
+	if st != 400 || len(out.Details) != 1 || out.Details[0].Line != 515 || out.Details[0].Column != 9 ||
+		out.Details[0].Message != "this is statement 501: a framework has at most 500 statements in all" {
+		t.Errorf("501 statements: %d %s", st, raw)
+	}
+}

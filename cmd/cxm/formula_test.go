@@ -45,3 +45,21 @@ func TestScoreCSVFormulaCells(t *testing.T) {
 		t.Errorf("groups written %v", groups)
 	}
 }
+
+// TestLintLimits: `cxm framework lint` reports a framework beyond the size
+// limits with the place of each problem.
+func TestLintLimits(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("id: big\nversion: 1\nname: Big\nscale: {min: 1, max: 5}\nstages: [{id: a, name: A, from: 0}, {id: b, name: B, from: 50}]\ncompetencies:\n  - id: c\n    name: C\n    items:\n")
+	for i := range 501 {
+		b.WriteString("      - {id: i" + strconv.Itoa(i) + ", text: " + strings.Repeat("x", 1001*(i/500)+1) + "}\n")
+	}
+	file := filepath.Join(t.TempDir(), "big.yaml")
+	os.WriteFile(file, []byte(b.String()), 0o644)
+	o := runCxm(t, "", "framework", "lint", file)
+	want := file + ":510:9: this is statement 501: a framework has at most 500 statements in all\n" +
+		file + ":510:26: item text is 1002 characters long; at most 1000 are allowed\n"
+	if o.code != 1 || !strings.Contains(o.stderr, want) {
+		t.Errorf("lint: %d\n%s\nwant\n%s", o.code, o.stderr, want)
+	}
+}
