@@ -168,6 +168,8 @@ func checkAttributes(f *cxm.Framework, attrs []cxm.Attribute, pos []int, syn att
 		field := syn.where(pos[i])
 		if msg := badText(at.Name); msg != "" {
 			p.add(field, "%s: an attribute's name %s", field, msg)
+		} else if strings.Contains(at.Name, ",") {
+			p.add(field, "%s: attribute %q: a name may not hold a comma (group_by lists names separated by commas)", field, at.Name)
 		} else if key := strings.ToLower(at.Name); items[key] {
 			p.add(field, "%s: %q is the id of a statement or the respondent column: choose another name", field, at.Name)
 		} else if j, dup := names[key]; dup {

@@ -59,14 +59,14 @@ func attributesCreateAPI(t *testing.T, e *env) {
 		many[i] = fmt.Sprint("v", i)
 	}
 	st, out = create([]any{
-		"team",                            // 0: no values
-		attr("Level", "Staff", "staff"),   // 1: a value twice, ignoring case
-		attr("level", "Manager"),          // 2: a name twice, ignoring case
-		attr("", "x"),                     // 3: no name
-		attr(long, "x"),                   // 4: name too long
-		attr("region", many...),           // 5: 101 values
-		attr("PL-1", "a"),                 // 6: an item id
-		attr("site", "Paris", "Lyon\x00"), // 7: a control character
+		"team",                           // 0: no values
+		attr("Level", "Staff", "staff"),  // 1: a value twice, ignoring case
+		attr("level", "Manager"),         // 2: a name twice, ignoring case
+		attr("", "x"),                    // 3: no name
+		attr(long, "x"),                  // 4: name too long
+		attr("region", many...),          // 5: 101 values
+		attr("PL-1", "a"),                // 6: an item id
+		attr("a,b", "Paris", "Lyon\x00"), // 7: a comma in a name, a control character in a value
 	})
 	want := []problem{
 		{"attributes[0]", `attributes[0]: attribute "team" has no values: a respondent picks one of a closed list, so write it as {"name": "team", "values": ["…", "…"]} with 1 to 100 values`},
@@ -76,7 +76,8 @@ func attributesCreateAPI(t *testing.T, e *env) {
 		{"attributes[4]", `attributes[4]: an attribute's name is longer than 60 characters`},
 		{"attributes[5]", `attributes[5]: attribute "region" has 101 values; at most 100 are allowed`},
 		{"attributes[6]", `attributes[6]: "PL-1" is the id of a statement or the respondent column: choose another name`},
-		{"attributes[7]", `attributes[7]: a value of "site" contains a control character`},
+		{"attributes[7]", `attributes[7]: attribute "a,b": a name may not hold a comma (group_by lists names separated by commas)`},
+		{"attributes[7]", `attributes[7]: a value of "a,b" contains a control character`},
 	}
 	checkProblems(t, st, out, want)
 
@@ -280,6 +281,11 @@ func attributesPages(t *testing.T, e *env) {
 	form := func(attrs string) url.Values {
 		return url.Values{"csrf": {csrf}, "name": {"Form"}, "framework": {"temkin-four@1"}, "min_group": {"3"}, "attributes": {attrs}}
 	}
+	var values []string
+	for i := range 101 {
+		values = append(values, fmt.Sprint("v", i))
+	}
+	hundredAndOne := strings.Join(values, ", ")
 	for attrs, want := range map[string]string{
 		"department Sales, Operations": "line 1: write the attribute as name: value, value, … (e.g. department: Sales, Operations)",
 		"department: Sales, Operations\n\nlevel\nregion:\n: x": "line 3: write the attribute as name: value, value, … (e.g. department: Sales, Operations); " +
@@ -287,6 +293,10 @@ func attributesPages(t *testing.T, e *env) {
 			"line 5: an attribute&#39;s name is empty",
 		"a: x\nb: x\nc: x\nd: x\ne: x\nf: x\ng: x\nh: x\ni: x": "an assessment has at most 8 attributes, not 9",
 		"Department: Sales, sales":                             `line 1: value &#34;sales&#34; of &#34;Department&#34; is given twice`,
+		"level: a\n\nLevel: b":                                 `line 3: attribute &#34;Level&#34; is given twice (also in line 1; names are compared without regard to case)`,
+		"region: " + hundredAndOne:                             `line 1: attribute &#34;region&#34; has 101 values; at most 100 are allowed`,
+		strings.Repeat("n", 61) + ": a":                        "line 1: an attribute&#39;s name is longer than 60 characters",
+		"site: " + strings.Repeat("v", 61):                     `line 1: a value of &#34;site&#34; is longer than 60 characters`,
 	} {
 		st, body := post("/assessments", form(attrs))
 		if st != 400 || !strings.Contains(body, want) {
