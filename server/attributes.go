@@ -87,7 +87,7 @@ func parseAttributes(raw []json.RawMessage, p *problems) ([]cxm.Attribute, []int
 	for i, m := range raw {
 		field := jsonSyntax.where(i)
 		var name string
-		if json.Unmarshal(m, &name) == nil {
+		if len(m) > 0 && m[0] == '"' && json.Unmarshal(m, &name) == nil {
 			p.add(field, "%s: attribute %q has no values: a respondent picks one of a closed list, so write it as %s with 1 to %d values",
 				field, name, jsonSyntax.how(name), cxm.MaxAttributeValues)
 			continue
@@ -95,7 +95,7 @@ func parseAttributes(raw []json.RawMessage, p *problems) ([]cxm.Attribute, []int
 		var at cxm.Attribute
 		dec := json.NewDecoder(strings.NewReader(string(m)))
 		dec.DisallowUnknownFields()
-		if err := dec.Decode(&at); err != nil {
+		if err := dec.Decode(&at); err != nil || m[0] != '{' {
 			p.add(field, `%s: write an attribute as {"name": "department", "values": ["Sales", "Operations"]}`, field)
 			continue
 		}

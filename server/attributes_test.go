@@ -47,6 +47,12 @@ func attributesCreateAPI(t *testing.T, e *env) {
 	if st, out := create([]any{map[string]any{"name": "department"}}); st != 400 || out["field"] != "attributes[0]" || !strings.Contains(out["error"].(string), "has no values") {
 		t.Errorf("no values: %d %v", st, out)
 	}
+	for _, bad := range []any{nil, 7, []string{"Sales"}, map[string]any{"name": "department", "values": "Sales"}, map[string]any{"name": "d", "values": []string{"a"}, "colour": "red"}} {
+		if st, out := create([]any{bad}); st != 400 || out["field"] != "attributes[0]" ||
+			out["error"] != `attributes[0]: write an attribute as {"name": "department", "values": ["Sales", "Operations"]}` {
+			t.Errorf("attribute %v: %d %v", bad, st, out)
+		}
+	}
 	if st, out := create([]any{map[string]any{"name": "department", "values": "Sales"}}); st != 400 || out["field"] != "attributes[0]" ||
 		out["error"] != `attributes[0]: write an attribute as {"name": "department", "values": ["Sales", "Operations"]}` {
 		t.Errorf("values not a list: %d %v", st, out)
