@@ -26,10 +26,9 @@ type surveyPart struct {
 // attributeQuestion is one closed list: the respondent picks one value
 // or none ("Prefer not to say"); there is never a text box.
 type attributeQuestion struct {
-	Index       int
-	Name, Value string
-	Choices     []string
-	Attribute   cxm.Attribute
+	cxm.Attribute
+	Index int    // in the assessment's attributes, for element ids
+	Value string // the draft's answer, "" for none
 }
 
 type statementQuestion struct {
@@ -62,7 +61,7 @@ func (s *Server) parts(f *cxm.Framework, a cxm.Assessment, d cxm.Draft) []survey
 		strconv.Itoa(a.MinGroup) + " people are never shown, and nothing links your answers to you."}
 	for i, at := range a.Attributes {
 		if len(at.Values) > 0 { // a free-text attribute from before v2 is not asked
-			p.Attributes = append(p.Attributes, attributeQuestion{Index: i, Name: at.Name, Value: d.Attributes[at.Name], Choices: at.Values, Attribute: at})
+			p.Attributes = append(p.Attributes, attributeQuestion{Attribute: at, Index: i, Value: d.Attributes[at.Name]})
 		}
 	}
 	if len(p.Attributes) > 0 {
