@@ -69,7 +69,8 @@ var (
 	jsonSyntax = attributeSyntax{
 		where: func(i int) string { return fmt.Sprintf("attributes[%d]", i) },
 		how: func(name string) string {
-			return fmt.Sprintf(`{"name": %q, "values": ["…", "…"]}`, name)
+			js, _ := json.Marshal(name)
+			return fmt.Sprintf(`{"name": %s, "values": ["…", "…"]}`, js)
 		},
 	}
 	lineSyntax = attributeSyntax{
@@ -89,7 +90,7 @@ func parseAttributes(raw []json.RawMessage, p *problems) ([]cxm.Attribute, []int
 		var name string
 		if len(m) > 0 && m[0] == '"' && json.Unmarshal(m, &name) == nil {
 			p.add(field, "%s: attribute %q has no values: a respondent picks one of a closed list, so write it as %s with 1 to %d values",
-				field, name, jsonSyntax.how(name), cxm.MaxAttributeValues)
+				field, clip(name), jsonSyntax.how(clip(name)), cxm.MaxAttributeValues)
 			continue
 		}
 		var at cxm.Attribute
@@ -189,24 +190,25 @@ func checkCount(total int, p *problems) {
 }
 
 func checkValues(at cxm.Attribute, field string, syn attributeSyntax, p *problems) {
+	name := clip(at.Name) // may be the wrong one, of any length
 	switch {
 	case len(at.Values) == 0:
 		p.add(field, "%s: attribute %q has no values: a respondent picks one of a closed list, so write it as %s with 1 to %d values",
-			field, at.Name, syn.how(at.Name), cxm.MaxAttributeValues)
+			field, name, syn.how(name), cxm.MaxAttributeValues)
 		return
 	case len(at.Values) > cxm.MaxAttributeValues:
-		p.add(field, "%s: attribute %q has %d values; at most %d are allowed", field, at.Name, len(at.Values), cxm.MaxAttributeValues)
+		p.add(field, "%s: attribute %q has %d values; at most %d are allowed", field, name, len(at.Values), cxm.MaxAttributeValues)
 		return
 	}
 	seen := make(map[string]bool, len(at.Values))
 	for _, v := range at.Values {
 		if msg := badText(v); msg != "" {
-			p.add(field, "%s: a value of %q %s", field, at.Name, msg)
+			p.add(field, "%s: a value of %q %s", field, name, msg)
 			continue
 		}
 		key := strings.ToLower(v)
 		if seen[key] {
-			p.add(field, "%s: value %q of %q is given twice (values are compared without regard to case)", field, v, at.Name)
+			p.add(field, "%s: value %q of %q is given twice (values are compared without regard to case)", field, v, name)
 		}
 		seen[key] = true
 	}
@@ -245,10 +247,19 @@ func attributeValue(at cxm.Attribute, v string) (string, error) {
 			return x, nil
 		}
 	}
-	if len(v) > 4*cxm.MaxAttributeText {
-		v = v[:4*cxm.MaxAttributeText] + "…"
+	return "", badField(field, "%q is not one of the values of %s: choose one of %s, or leave it out", clip(v), at.Name, quoteList(at.Values, 10))
+}
+
+// clip shortens text echoed in a message to MaxAttributeText characters.
+func clip(s string) string {
+	n := 0
+	for i := range s {
+		if n == cxm.MaxAttributeText {
+			return s[:i] + "…"
+		}
+		n++
 	}
-	return "", badField(field, "%q is not one of the values of %s: choose one of %s, or leave it out", v, at.Name, quoteList(at.Values, 10))
+	return s
 }
 
 // quoteList is at most n quoted values, then how many more there are.
@@ -277,8 +288,9 @@ func parseGroupBy(q string, a cxm.Assessment) ([]string, error) {
 	for _, at := range a.Attributes {
 		known[at.Name] = true
 	}
-	parts := strings.SplitN(q, ",", cxm.MaxAttributes+2)
-	if len(parts) > max(len(a.Attributes), 1) {
+	most := max(len(a.Attributes), 1) // an assessment from before v2 may have more than MaxAttributes
+	parts := strings.SplitN(q, ",", most+1)
+	if len(parts) > most {
 		return nil, badField("group_by", "group_by names at most the assessment's %d attributes (%s)", len(a.Attributes), quoteList(a.AttributeNames(), 10))
 	}
 	seen := map[string]bool{}

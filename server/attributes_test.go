@@ -58,6 +58,12 @@ func attributesCreateAPI(t *testing.T, e *env) {
 		t.Errorf("values not a list: %d %v", st, out)
 	}
 
+	// Text echoed in a message is clipped: a 100,000-character name.
+	huge := strings.Repeat("n", 100_000)
+	if st, out := create([]any{huge}); st != 400 || len(out["error"].(string)) > 400 || !strings.Contains(out["error"].(string), strings.Repeat("n", 60)+"…") {
+		t.Errorf("a huge bare name: %d, %d bytes of message", st, len(fmt.Sprint(out["error"])))
+	}
+
 	// Every violation is reported, in order.
 	long := strings.Repeat("x", 61)
 	many := make([]string, 101)
