@@ -138,3 +138,19 @@ func TestHugeFramework(t *testing.T) {
 		t.Errorf("300 bad ids: %d errors, last %q", len(got), got[len(got)-1])
 	}
 }
+
+// TestParseStoredHasNoLimits: a version stored before the limits (here 51
+// competencies of 11 statements with a long name) still opens.
+func TestParseStoredHasNoLimits(t *testing.T) {
+	doc := strings.Replace(gen(MaxCompetencies+1, 11, 2, 0), "name: Big", "name: "+strings.Repeat("B", MaxName+1), 1)
+	if _, err := Parse("f.yaml", []byte(doc)); err == nil {
+		t.Fatal("Parse accepted a framework beyond the limits")
+	}
+	f, err := ParseStored("f.yaml", []byte(doc))
+	if err != nil || f.NumItems() != 561 || len(f.Competencies) != 51 {
+		t.Fatalf("ParseStored: %v", err)
+	}
+	if _, err := ParseStored("f.yaml", []byte(strings.Replace(doc, "version: 1", "version: 0", 1))); err == nil {
+		t.Error("ParseStored skipped a rule that is not a limit")
+	}
+}

@@ -42,8 +42,19 @@ var slug = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // Parse reads a framework file. name is used in error positions. On any
 // problem it returns an ErrorList with every error found, in file order.
 func Parse(name string, data []byte) (*cxm.Framework, error) {
-	p := &parser{file: name, ids: map[string]*yaml.Node{}}
-	if len(data) > MaxSize {
+	return parse(&parser{file: name, ids: map[string]*yaml.Node{}}, data)
+}
+
+// ParseStored reads a framework version already stored, by this or an
+// earlier cxm: every rule but the size limits, which came later (a version
+// accepted then must still open, since assessments pin it).
+func ParseStored(name string, data []byte) (*cxm.Framework, error) {
+	return parse(&parser{file: name, ids: map[string]*yaml.Node{}, unlimited: true}, data)
+}
+
+func parse(p *parser, data []byte) (*cxm.Framework, error) {
+	name := p.file
+	if len(data) > MaxSize && !p.unlimited {
 		p.errs = append(p.errs, cxm.Error{File: name, Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB), the most a framework file may hold", MaxSize)})
 		return nil, p.errs
 	}
@@ -82,6 +93,8 @@ type parser struct {
 	more   int                   // errors beyond maxErrors, counted only
 	ids    map[string]*yaml.Node // every id in the file, which share one namespace
 	nItems int                   // items read so far, for MaxItems
+
+	unlimited bool // the size limits are not checked (ParseStored)
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
@@ -171,7 +184,7 @@ func (p *parser) text(n *yaml.Node, what string, limit int, dst *string) {
 		p.errorf(n, "%s must not be empty", what)
 		return
 	}
-	if c := utf8.RuneCountInString(s); c > limit {
+	if c := utf8.RuneCountInString(s); c > limit && !p.unlimited {
 		p.errorf(n, "%s is %d characters long; at most %d are allowed", what, c, limit)
 		return
 	}
@@ -231,7 +244,7 @@ func (p *parser) id(n *yaml.Node, what string, dst *string) {
 	if !ok {
 		return
 	}
-	if len(s) > maxID {
+	if len(s) > maxID && !p.unlimited {
 		p.errorf(n, "%s is %d characters long; at most %d are allowed", what, len(s), maxID)
 		return
 	}
@@ -254,7 +267,7 @@ func (p *parser) list(n *yaml.Node, what string, limit int, fn func(*yaml.Node))
 		p.errorf(n, "%s must be a list", what)
 		return
 	}
-	if len(n.Content) > limit {
+	if len(n.Content) > limit && !p.unlimited {
 		p.errorf(n.Content[limit], "%s has %d entries; at most %d are allowed", what, len(n.Content), limit)
 	}
 	for _, e := range n.Content {
@@ -441,7 +454,7 @@ func (p *parser) competencies(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.
 func (p *parser) items(n *yaml.Node) []cxm.Item {
 	var out []cxm.Item
 	p.list(n, "items", math.MaxInt, func(e *yaml.Node) {
-		if p.nItems++; p.nItems == MaxItems+1 {
+		if p.nItems++; p.nItems == MaxItems+1 && !p.unlimited {
 			p.errorf(e, "this is statement %d: a framework has at most %d statements in all", p.nItems, MaxItems)
 		}
 		it := cxm.Item{Weight: 1}

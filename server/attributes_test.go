@@ -491,3 +491,22 @@ func TestFrameworkUploadLimits(t *testing.T) {
 		t.Errorf("501 statements: %d %s", st, raw)
 	}
 }
+
+// TestStoredFrameworkBeyondLimits: a framework version stored before the
+// limits (600 statements) still serves its assessments.
+func TestStoredFrameworkBeyondLimits(t *testing.T) {
+	e := newEnv(t, testdb.SQLite)
+	var b strings.Builder
+	b.WriteString(customFramework)
+	for i := range 596 {
+		fmt.Fprintf(&b, "      - {id: x%d, text: T}\n", i)
+	}
+	if err := e.db.SaveFramework(context.Background(), "custom", 1, "Custom", []byte(b.String()), false); err != nil {
+		t.Fatal(err)
+	}
+	id := e.newAssessment(map[string]any{"name": "Old framework", "framework": "custom", "attributes": []any{attr("department", "Sales", "Ops")}})
+	tok := e.invite(id, 1)[0]
+	if st, out := e.call("", "POST", "/api/v1/responses/"+tok, map[string]any{"answers": map[string]int{"x595": 3}}); st != http.StatusCreated {
+		t.Fatalf("submit: %d %v", st, out)
+	}
+}
