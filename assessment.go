@@ -2,6 +2,7 @@ package cxm
 
 import (
 	"errors"
+	"fmt"
 	"time"
 )
 
@@ -48,10 +49,49 @@ type Organization struct {
 }
 
 // Attribute is a question respondents answer about themselves, used for
-// breakdowns (e.g. department). Values lists the allowed answers.
+// breakdowns (e.g. department). Values is the closed list of allowed answers
+// (scoring.md 4.12): a respondent picks one or none. An attribute without
+// values exists only in assessments created before v2; it is kept readable
+// but takes no new answers.
 type Attribute struct {
 	Name   string   `json:"name"`
 	Values []string `json:"values"`
+}
+
+// Limits of an assessment's attributes (scoring.md 4.12). Names and values
+// are counted in characters and compared case-insensitively.
+const (
+	MaxAttributes      = 8   // attributes per assessment
+	MaxAttributeValues = 100 // values per attribute
+	MaxAttributeText   = 60  // characters of a name or a value
+)
+
+// CheckAttributeLimits is storage's last guard on the closed lists: at most
+// MaxAttributes attributes, each with 1 to MaxAttributeValues values. The
+// server checks names and values in full and says how to fix them.
+func CheckAttributeLimits(attrs []Attribute) error {
+	if len(attrs) > MaxAttributes {
+		return fmt.Errorf("an assessment has at most %d attributes, not %d", MaxAttributes, len(attrs))
+	}
+	for _, at := range attrs {
+		if len(at.Values) == 0 || len(at.Values) > MaxAttributeValues {
+			return fmt.Errorf("attribute %q needs 1 to %d values, not %d: attributes are closed lists", at.Name, MaxAttributeValues, len(at.Values))
+		}
+	}
+	return nil
+}
+
+// ClosedAttributes returns the attributes that are closed lists, leaving out
+// the free-text ones of assessments created before v2 (a next wave does
+// not ask them).
+func ClosedAttributes(attrs []Attribute) []Attribute {
+	out := make([]Attribute, 0, len(attrs))
+	for _, at := range attrs {
+		if len(at.Values) > 0 {
+			out = append(out, at)
+		}
+	}
+	return out
 }
 
 // Status of an assessment.

@@ -20,6 +20,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/internal/csvsafe"
 )
 
 // Row is one peer assessment.
@@ -50,7 +51,7 @@ func Write(w io.Writer, frameworkID string, competencies []string, rows []Row) e
 	}
 	sort.Strings(extra)
 	cols = append(cols, extra...)
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w) // industry and size are text typed by users
 	cw.Write(append(append([]string{}, fixed...), cols...))
 	for _, r := range rows {
 		rec := []string{frameworkID, strconv.Itoa(r.FrameworkVersion), r.Industry, r.Size}
@@ -150,7 +151,7 @@ func Read(name string, r io.Reader, lookup Lookup) (frameworkID string, rows []R
 			}
 			frameworks[version] = f
 		}
-		out := Row{FrameworkVersion: version, Industry: strings.TrimSpace(rec[2]), Size: strings.TrimSpace(rec[3]), Scores: map[string]float64{}}
+		out := Row{FrameworkVersion: version, Industry: strings.TrimSpace(csvsafe.Unescape(rec[2])), Size: strings.TrimSpace(csvsafe.Unescape(rec[3])), Scores: map[string]float64{}}
 		for col := 2; col < 4; col++ {
 			if !utf8.ValidString(rec[col]) || len(rec[col]) > 200 {
 				at(col, "must be UTF-8 text of at most 200 bytes")

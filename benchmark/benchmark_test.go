@@ -100,3 +100,28 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// TestFormulaCells: industry and size are typed by users; a formula in
+// them is written as text (an apostrophe first) and read back unchanged.
+func TestFormulaCells(t *testing.T) {
+	rows := []Row{
+		{FrameworkVersion: 1, Industry: `=HYPERLINK("http://evil.test","x")`, Size: "-1000+", Scores: map[string]float64{"purposeful-leadership": 61.25}},
+		{FrameworkVersion: 1, Industry: "@SUM(1)", Size: "'=already quoted", Scores: map[string]float64{"purposeful-leadership": 0}},
+		{FrameworkVersion: 1, Industry: "+44 Telecom", Size: "-5", Scores: map[string]float64{"purposeful-leadership": 100}},
+	}
+	var buf bytes.Buffer
+	if err := Write(&buf, "temkin-four", []string{"purposeful-leadership"}, rows); err != nil {
+		t.Fatal(err)
+	}
+	want := "framework,framework_version,industry,size,purposeful-leadership\n" +
+		"temkin-four,1,\"'=HYPERLINK(\"\"http://evil.test\"\",\"\"x\"\")\",'-1000+,61.25\n" +
+		"temkin-four,1,'@SUM(1),''=already quoted,0\n" +
+		"temkin-four,1,'+44 Telecom,-5,100\n"
+	if buf.String() != want {
+		t.Fatalf("wrote\n%s\nwant\n%s", buf.String(), want)
+	}
+	_, back, err := Read("peers.csv", &buf, lookup)
+	if err != nil || !reflect.DeepEqual(back, rows) {
+		t.Fatalf("read back %+v %v", back, err)
+	}
+}

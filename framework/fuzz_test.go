@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/cxmhq/cxm"
 )
@@ -127,16 +128,25 @@ func checkFramework(t *testing.T, fw *cxm.Framework) {
 			t.Errorf("StageOf(%g) = %d, want %d", s.From, fw.StageOf(s.From), i)
 		}
 	}
-	if len(fw.Competencies) < 1 {
-		t.Error("no competencies")
+	if len(fw.Competencies) < 1 || len(fw.Competencies) > MaxCompetencies || len(fw.Stages) > MaxStages || fw.NumItems() > MaxItems {
+		t.Errorf("%d competencies, %d stages, %d items", len(fw.Competencies), len(fw.Stages), fw.NumItems())
+	}
+	if utf8.RuneCountInString(fw.Name) > MaxName || utf8.RuneCountInString(fw.Description) > MaxDescription {
+		t.Errorf("name or description too long")
 	}
 	for _, c := range fw.Competencies {
 		id("competency", c.ID)
 		if len(c.Items) < 2 {
 			t.Errorf("competency %s has %d items", c.ID, len(c.Items))
 		}
+		if len(c.Practices) > MaxPractices {
+			t.Errorf("competency %s has %d practices", c.ID, len(c.Practices))
+		}
 		for _, it := range c.Items {
 			id("item", it.ID)
+			if utf8.RuneCountInString(it.Text) > MaxStatement {
+				t.Errorf("item %s text too long", it.ID)
+			}
 			if !(it.Weight > 0) || math.IsInf(it.Weight, 0) {
 				t.Errorf("item %s weight %g", it.ID, it.Weight)
 			}

@@ -10,14 +10,28 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/cxmhq/cxm"
 	yaml "go.yaml.in/yaml/v4"
 )
 
-// MaxSize is the largest framework file accepted. Real frameworks are a few
-// kilobytes; the limit keeps a stray upload from costing memory.
-const MaxSize = 4 << 20
+// Limits of a framework (docs/frameworks.md). Real frameworks are a few
+// kilobytes with a few dozen statements; the limits keep a stray or hostile
+// file from costing memory and time in every survey, score and report, and
+// each is reported with its place in the file. Texts count characters.
+const (
+	MaxSize         = 1 << 20 // bytes of the file
+	MaxCompetencies = 50
+	MaxItems        = 500 // statements in the whole framework
+	MaxStages       = 30
+	MaxPractices    = 50 // per competency
+	MaxName         = 200
+	MaxStatement    = 1000 // an item's text, the attribution
+	MaxDescription  = 5000 // descriptions, summaries, meanings
+	maxID           = 64
+	maxErrors       = 100 // errors listed; then how many more
+)
 
 // MaxOptions bounds the answer scale (e.g. 0..100 is the widest sensible
 // one) so answers and their distributions stay small.
@@ -28,9 +42,20 @@ var slug = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // Parse reads a framework file. name is used in error positions. On any
 // problem it returns an ErrorList with every error found, in file order.
 func Parse(name string, data []byte) (*cxm.Framework, error) {
-	p := &parser{file: name, ids: map[string]*yaml.Node{}}
-	if len(data) > MaxSize {
-		p.errs = append(p.errs, cxm.Error{File: name, Msg: fmt.Sprintf("file is larger than %d bytes", MaxSize)})
+	return parse(&parser{file: name, ids: map[string]*yaml.Node{}}, data)
+}
+
+// ParseStored reads a framework version already stored, by this or an
+// earlier cxm: every rule but the size limits, which came later (a version
+// accepted then must still open, since assessments pin it).
+func ParseStored(name string, data []byte) (*cxm.Framework, error) {
+	return parse(&parser{file: name, ids: map[string]*yaml.Node{}, unlimited: true}, data)
+}
+
+func parse(p *parser, data []byte) (*cxm.Framework, error) {
+	name := p.file
+	if len(data) > MaxSize && !p.unlimited {
+		p.errs = append(p.errs, cxm.Error{File: name, Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB), the most a framework file may hold", MaxSize)})
 		return nil, p.errs
 	}
 	var doc yaml.Node
@@ -53,18 +78,30 @@ func Parse(name string, data []byte) (*cxm.Framework, error) {
 			a, b := p.errs[i], p.errs[j]
 			return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
 		})
+		if p.more > 0 {
+			last := p.errs[len(p.errs)-1]
+			p.errs = append(p.errs, cxm.Error{File: name, Line: last.Line, Column: last.Column, Msg: fmt.Sprintf("and %d more errors", p.more)})
+		}
 		return nil, p.errs
 	}
 	return f, nil
 }
 
 type parser struct {
-	file string
-	errs cxm.ErrorList
-	ids  map[string]*yaml.Node // every id in the file, which share one namespace
+	file   string
+	errs   cxm.ErrorList
+	more   int                   // errors beyond maxErrors, counted only
+	ids    map[string]*yaml.Node // every id in the file, which share one namespace
+	nItems int                   // items read so far, for MaxItems
+
+	unlimited bool // the size limits are not checked (ParseStored)
 }
 
 func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
+	if len(p.errs) == maxErrors {
+		p.more++
+		return
+	}
 	p.errs = append(p.errs, cxm.Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)})
 }
 
@@ -136,17 +173,22 @@ func (p *parser) scalar(n *yaml.Node, what string) (string, bool) {
 	return n.Value, true
 }
 
-// text reads a non-empty string.
-func (p *parser) text(n *yaml.Node, what string, dst *string) {
+// text reads a non-empty string of at most limit characters.
+func (p *parser) text(n *yaml.Node, what string, limit int, dst *string) {
 	s, ok := p.scalar(n, what)
 	if !ok {
 		return
 	}
-	if n.Tag == "!!null" || strings.TrimSpace(s) == "" {
+	s = strings.TrimSpace(s)
+	if n.Tag == "!!null" || s == "" {
 		p.errorf(n, "%s must not be empty", what)
 		return
 	}
-	*dst = strings.TrimSpace(s)
+	if c := utf8.RuneCountInString(s); c > limit && !p.unlimited {
+		p.errorf(n, "%s is %d characters long; at most %d are allowed", what, c, limit)
+		return
+	}
+	*dst = s
 }
 
 func (p *parser) integer(n *yaml.Node, what string, dst *int) bool {
@@ -202,6 +244,10 @@ func (p *parser) id(n *yaml.Node, what string, dst *string) {
 	if !ok {
 		return
 	}
+	if len(s) > maxID && !p.unlimited {
+		p.errorf(n, "%s is %d characters long; at most %d are allowed", what, len(s), maxID)
+		return
+	}
 	if !slug.MatchString(s) {
 		p.errorf(n, "%s %q is not a valid id (lowercase letters and digits, words joined by single hyphens, e.g. %q)", what, s, "customer-connectedness")
 		return
@@ -214,11 +260,15 @@ func (p *parser) id(n *yaml.Node, what string, dst *string) {
 	*dst = s
 }
 
-// list hands each element of a sequence to fn.
-func (p *parser) list(n *yaml.Node, what string, fn func(*yaml.Node)) {
+// list hands each element of a sequence to fn, and reports the first
+// element beyond limit.
+func (p *parser) list(n *yaml.Node, what string, limit int, fn func(*yaml.Node)) {
 	if n.Kind != yaml.SequenceNode {
 		p.errorf(n, "%s must be a list", what)
 		return
+	}
+	if len(n.Content) > limit && !p.unlimited {
+		p.errorf(n.Content[limit], "%s has %d entries; at most %d are allowed", what, len(n.Content), limit)
 	}
 	for _, e := range n.Content {
 		if e.Kind == yaml.AliasNode {
@@ -240,13 +290,13 @@ func (p *parser) framework(n *yaml.Node) *cxm.Framework {
 				p.errorf(v, "version must be a positive whole number, not %d", f.Version)
 			}
 		}},
-		"name":        {true, func(v *yaml.Node) { p.text(v, "name", &f.Name) }},
-		"attribution": {false, func(v *yaml.Node) { p.text(v, "attribution", &f.Attribution) }},
-		"description": {false, func(v *yaml.Node) { p.text(v, "description", &f.Description) }},
+		"name":        {true, func(v *yaml.Node) { p.text(v, "name", MaxName, &f.Name) }},
+		"attribution": {false, func(v *yaml.Node) { p.text(v, "attribution", MaxStatement, &f.Attribution) }},
+		"description": {false, func(v *yaml.Node) { p.text(v, "description", MaxDescription, &f.Description) }},
 		"scale":       {true, func(v *yaml.Node) { p.scale(v, &f.Scale) }},
 		"rule": {false, func(v *yaml.Node) {
 			var s string
-			p.text(v, "rule", &s)
+			p.text(v, "rule", MaxName, &s)
 			switch r := cxm.Rule(s); r {
 			case cxm.RuleWeakestLink, cxm.RuleMean:
 				f.Rule = r
@@ -323,7 +373,7 @@ func (p *parser) scale(n *yaml.Node, s *cxm.Scale) {
 			continue
 		}
 		var t string
-		p.text(v, "label", &t)
+		p.text(v, "label", MaxName, &t)
 		s.Labels[x] = t
 	}
 }
@@ -347,15 +397,15 @@ func (p *parser) scaleValue(n *yaml.Node, what string, dst *int) bool {
 func (p *parser) stages(n *yaml.Node) []cxm.Stage {
 	var out []cxm.Stage
 	var prev *cxm.Stage
-	p.list(n, "stages", func(e *yaml.Node) {
+	p.list(n, "stages", MaxStages, func(e *yaml.Node) {
 		var s cxm.Stage
 		var fromN *yaml.Node
 		okFrom := false
 		p.mapping(e, "stage", map[string]field{
 			"id":          {true, func(v *yaml.Node) { p.id(v, "stage id", &s.ID) }},
-			"name":        {true, func(v *yaml.Node) { p.text(v, "stage name", &s.Name) }},
+			"name":        {true, func(v *yaml.Node) { p.text(v, "stage name", MaxName, &s.Name) }},
 			"from":        {true, func(v *yaml.Node) { fromN = v; okFrom = p.number(v, "stage from", &s.From) }},
-			"description": {false, func(v *yaml.Node) { p.text(v, "stage description", &s.Description) }},
+			"description": {false, func(v *yaml.Node) { p.text(v, "stage description", MaxDescription, &s.Description) }},
 		})
 		if okFrom {
 			switch {
@@ -377,17 +427,17 @@ func (p *parser) stages(n *yaml.Node) []cxm.Stage {
 
 func (p *parser) competencies(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.Competency {
 	var out []cxm.Competency
-	p.list(n, "competencies", func(e *yaml.Node) {
+	p.list(n, "competencies", MaxCompetencies, func(e *yaml.Node) {
 		var c cxm.Competency
 		var itemsNode *yaml.Node
 		p.mapping(e, "competency", map[string]field{
 			"id":      {true, func(v *yaml.Node) { p.id(v, "competency id", &c.ID) }},
-			"name":    {true, func(v *yaml.Node) { p.text(v, "competency name", &c.Name) }},
-			"summary": {false, func(v *yaml.Node) { p.text(v, "competency summary", &c.Summary) }},
+			"name":    {true, func(v *yaml.Node) { p.text(v, "competency name", MaxName, &c.Name) }},
+			"summary": {false, func(v *yaml.Node) { p.text(v, "competency summary", MaxDescription, &c.Summary) }},
 			"weakness": {false, func(v *yaml.Node) {
 				p.mapping(v, "weakness", map[string]field{
-					"label":   {true, func(v *yaml.Node) { p.text(v, "weakness label", &c.Weakness.Label) }},
-					"meaning": {false, func(v *yaml.Node) { p.text(v, "weakness meaning", &c.Weakness.Meaning) }},
+					"label":   {true, func(v *yaml.Node) { p.text(v, "weakness label", MaxName, &c.Weakness.Label) }},
+					"meaning": {false, func(v *yaml.Node) { p.text(v, "weakness meaning", MaxDescription, &c.Weakness.Meaning) }},
 				})
 			}},
 			"items":     {true, func(v *yaml.Node) { itemsNode = v; c.Items = p.items(v) }},
@@ -403,11 +453,14 @@ func (p *parser) competencies(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.
 
 func (p *parser) items(n *yaml.Node) []cxm.Item {
 	var out []cxm.Item
-	p.list(n, "items", func(e *yaml.Node) {
+	p.list(n, "items", math.MaxInt, func(e *yaml.Node) {
+		if p.nItems++; p.nItems == MaxItems+1 && !p.unlimited {
+			p.errorf(e, "this is statement %d: a framework has at most %d statements in all", p.nItems, MaxItems)
+		}
 		it := cxm.Item{Weight: 1}
 		p.mapping(e, "item", map[string]field{
 			"id":      {true, func(v *yaml.Node) { p.id(v, "item id", &it.ID) }},
-			"text":    {true, func(v *yaml.Node) { p.text(v, "item text", &it.Text) }},
+			"text":    {true, func(v *yaml.Node) { p.text(v, "item text", MaxStatement, &it.Text) }},
 			"reverse": {false, func(v *yaml.Node) { p.boolean(v, "reverse", &it.Reverse) }},
 			"weight": {false, func(v *yaml.Node) {
 				if p.number(v, "weight", &it.Weight) && it.Weight <= 0 {
@@ -422,16 +475,16 @@ func (p *parser) items(n *yaml.Node) []cxm.Item {
 
 func (p *parser) practices(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.Practice {
 	var out []cxm.Practice
-	p.list(n, "practices", func(e *yaml.Node) {
+	p.list(n, "practices", MaxPractices, func(e *yaml.Node) {
 		var pr cxm.Practice
 		p.mapping(e, "practice", map[string]field{
 			"id":          {true, func(v *yaml.Node) { p.id(v, "practice id", &pr.ID) }},
-			"title":       {true, func(v *yaml.Node) { p.text(v, "practice title", &pr.Title) }},
-			"description": {false, func(v *yaml.Node) { p.text(v, "practice description", &pr.Description) }},
+			"title":       {true, func(v *yaml.Node) { p.text(v, "practice title", MaxName, &pr.Title) }},
+			"description": {false, func(v *yaml.Node) { p.text(v, "practice description", MaxDescription, &pr.Description) }},
 			"stages": {false, func(v *yaml.Node) {
-				p.list(v, "practice stages", func(s *yaml.Node) {
+				p.list(v, "practice stages", MaxStages, func(s *yaml.Node) {
 					var id string
-					p.text(s, "stage id", &id)
+					p.text(s, "stage id", maxID, &id)
 					if id != "" {
 						pr.Stages = append(pr.Stages, id)
 						*practiceStages = append(*practiceStages, s)

@@ -442,7 +442,7 @@ func TestParseValid(t *testing.T) {
 func TestParseTooLarge(t *testing.T) {
 	data := make([]byte, MaxSize+1)
 	_, err := Parse("big.yaml", data)
-	want := []string{"big.yaml: file is larger than 4194304 bytes"}
+	want := []string{"big.yaml: file is larger than 1048576 bytes (1 MiB), the most a framework file may hold"}
 	if got := errorStrings(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("got %q, want %q", got, want)
 	}

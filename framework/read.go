@@ -13,7 +13,7 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(data) > MaxSize {
-		return nil, fmt.Errorf("%s: file is larger than %d bytes", name, MaxSize)
+		return nil, fmt.Errorf("%s: file is larger than %d bytes (1 MiB), the most a framework file may hold", name, MaxSize)
 	}
 	return data, nil
 }

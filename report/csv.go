@@ -1,10 +1,10 @@
 package report
 
 import (
-	"encoding/csv"
 	"io"
 	"strconv"
-	"strings"
+
+	"github.com/cxmhq/cxm/internal/csvsafe"
 )
 
 // CSV writes one table ("competencies", "items", "groups" or "plan"; see
@@ -14,7 +14,8 @@ import (
 // attribute; the only row when the result is withheld) are part of the
 // table as in the workbook. A text cell that a spreadsheet would take for a
 // formula (starting with =, +, -, @, tab or carriage return) is prefixed
-// with an apostrophe. An unknown table is an error.
+// with an apostrophe (internal/csvsafe); numbers are written as they are.
+// An unknown table is an error.
 func CSV(w io.Writer, in Input, table string) error {
 	if err := in.check(); err != nil {
 		return err
@@ -23,7 +24,7 @@ func CSV(w io.Writer, in Input, table string) error {
 	if err != nil {
 		return err
 	}
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.UseCRLF = true
 	header := make([]string, len(t.Columns))
 	for i, c := range t.Columns {
@@ -53,9 +54,9 @@ func csvCell(v any) string {
 	case nil:
 		return ""
 	case string:
-		return csvText(x)
+		return x
 	case note:
-		return csvText(string(x))
+		return string(x)
 	case int:
 		return strconv.Itoa(x)
 	case bool:
@@ -73,13 +74,4 @@ func csvCell(v any) string {
 		return strconv.FormatFloat(float64(x), 'f', -1, 64)
 	}
 	return ""
-}
-
-// csvText defuses text that spreadsheets would run as a formula (CSV
-// injection): such a cell gets a leading apostrophe.
-func csvText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -10,6 +10,7 @@ package score
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/cxmhq/cxm"
 )
@@ -98,13 +99,17 @@ func New(f *cxm.Framework, o Options) (*Scorer, error) {
 		s.counts[i] = make([]int, f.Scale.Options())
 	}
 	seen := map[string]bool{}
+	index := make(map[string]int, len(o.Attributes))
+	for i := len(o.Attributes) - 1; i >= 0; i-- { // the first of equal names, as a scan would find
+		index[o.Attributes[i]] = i
+	}
 	for _, g := range o.GroupBy {
 		if seen[g] {
 			return nil, fmt.Errorf("attribute %q is named twice in the breakdown", g)
 		}
 		seen[g] = true
-		i := indexOf(o.Attributes, g)
-		if i < 0 {
+		i, ok := index[g]
+		if !ok {
 			return nil, fmt.Errorf("cannot break down by %q: the responses have no such attribute (they have: %s)", g, listOrNone(o.Attributes))
 		}
 		s.groupBy = append(s.groupBy, i)
@@ -113,27 +118,23 @@ func New(f *cxm.Framework, o Options) (*Scorer, error) {
 	return s, nil
 }
 
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
-}
-
 func listOrNone(list []string) string {
 	if len(list) == 0 {
 		return "none"
 	}
-	s := ""
-	for i, x := range list {
+	// Linear, and short: a file may have many columns.
+	const shown = 20
+	var b strings.Builder
+	for i, x := range list[:min(len(list), shown)] {
 		if i > 0 {
-			s += ", "
+			b.WriteString(", ")
 		}
-		s += fmt.Sprintf("%q", x)
+		fmt.Fprintf(&b, "%q", x)
 	}
-	return s
+	if len(list) > shown {
+		fmt.Fprintf(&b, " and %d more", len(list)-shown)
+	}
+	return b.String()
 }
 
 // Add scores one response. An invalid response is refused whole and changes

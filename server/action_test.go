@@ -159,7 +159,7 @@ func TestPlan(t *testing.T) {
 
 func planFlow(t *testing.T, e *env) {
 	ctx := context.Background()
-	id := e.newAssessment(map[string]any{"name": "Spring", "framework": "act", "min_group": 3, "attributes": []string{"department"}})
+	id := e.newAssessment(map[string]any{"name": "Spring", "framework": "act", "min_group": 3, "attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Service", "Finance", "Legal", "Quokka"}}}})
 	path := "/api/v1/assessments/" + itoa64(id)
 	// Voice 25 (low), Leadership 50 (middle), Culture 75 (high).
 	e.respond(id, answers{3, 2, 4, "Sales"}, answers{3, 1, 4, "Sales"}, answers{3, 3, 4, "Sales"})
@@ -536,7 +536,7 @@ func TestWaves(t *testing.T) {
 }
 
 func wavesFlow(t *testing.T, e *env) {
-	first := e.newAssessment(map[string]any{"name": "Pulse", "framework": "act", "min_group": 3, "attributes": []string{"department"}})
+	first := e.newAssessment(map[string]any{"name": "Pulse", "framework": "act", "min_group": 3, "attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Service", "Finance", "Legal", "Quokka"}}}})
 	p1 := "/api/v1/assessments/" + itoa64(first)
 	e.respond(first, wave1...)
 	if st, out := e.call(cxm.RoleFacilitator, "POST", p1+"/next-wave", nil); st != http.StatusConflict {
@@ -859,7 +859,7 @@ func TestExports(t *testing.T) {
 }
 
 func exportsFlow(t *testing.T, e *env) {
-	first := e.newAssessment(map[string]any{"name": "Audit", "framework": "act", "min_group": 3, "attributes": []string{"department"}})
+	first := e.newAssessment(map[string]any{"name": "Audit", "framework": "act", "min_group": 3, "attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Service", "Finance", "Legal", "Quokka"}}}})
 	e.respond(first, answers{3, 2, 4, "Sales"}, answers{3, 3, 4, "Sales"}, answers{3, 3, 4, "Sales"})
 	e.closeAssessment(first)
 	_, out := e.call(cxm.RoleFacilitator, "POST", "/api/v1/assessments/"+itoa64(first)+"/next-wave", nil)

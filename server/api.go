@@ -214,8 +214,8 @@ func (s *Server) apiListOrganizations(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-// assessmentInput is the body of POST /assessments. Attributes are names
-// (free answers) or {"name", "values"} (a choice among values).
+// assessmentInput is the body of POST /assessments. Attributes are
+// {"name", "values"}: closed lists (attributes.go).
 type assessmentInput struct {
 	Name             string            `json:"name"`
 	Framework        string            `json:"framework"`
@@ -225,11 +225,18 @@ type assessmentInput struct {
 	MinGroup         int               `json:"min_group"`
 }
 
-// MaxAttributeValues bounds the choices of one attribute.
-const MaxAttributeValues = 200
+// attributesInput is an assessment's attributes as read from the API or
+// the form, with the problems found reading them (checked once the
+// framework is known) and how to name and write them in messages.
+type attributesInput struct {
+	list []cxm.Attribute
+	pos  []int // each attribute's position: its index or line
+	syn  attributeSyntax
+	p    problems
+}
 
-func (s *Server) newAssessment(ctx context.Context, in assessmentInput, attrs []cxm.Attribute) (*cxm.Assessment, error) {
-	a := &cxm.Assessment{Name: strings.TrimSpace(in.Name), MinGroup: in.MinGroup, Attributes: attrs}
+func (s *Server) newAssessment(ctx context.Context, in assessmentInput, attrs *attributesInput) (*cxm.Assessment, error) {
+	a := &cxm.Assessment{Name: strings.TrimSpace(in.Name), MinGroup: in.MinGroup, Attributes: attrs.list}
 	if a.Name == "" || len(a.Name) > 200 {
 		return nil, badField("name", "an assessment needs a name of at most 200 characters")
 	}
@@ -260,7 +267,8 @@ func (s *Server) newAssessment(ctx context.Context, in assessmentInput, attrs []
 	if err != nil {
 		return nil, err
 	}
-	if err := checkAttributes(f, attrs); err != nil {
+	checkAttributes(f, attrs.list, attrs.pos, attrs.syn, &attrs.p)
+	if err := attrs.p.err(); err != nil {
 		return nil, err
 	}
 	a.OrganizationID = in.Organization
@@ -283,71 +291,13 @@ func (s *Server) newAssessment(ctx context.Context, in assessmentInput, attrs []
 	return a, nil
 }
 
-// checkAttributes refuses attribute names that would collide with item ids
-// or the respondent column, duplicates, and bad values.
-func checkAttributes(f *cxm.Framework, attrs []cxm.Attribute) error {
-	items := map[string]bool{"respondent": true}
-	for _, c := range f.Competencies {
-		for _, it := range c.Items {
-			items[it.ID] = true
-		}
-	}
-	seen := map[string]bool{}
-	for i, at := range attrs {
-		field := fmt.Sprintf("attributes[%d]", i)
-		if at.Name == "" || len(at.Name) > 64 {
-			return badField(field, "an attribute needs a name of at most 64 characters")
-		}
-		if items[at.Name] || seen[at.Name] {
-			return badField(field, "attribute %q is used twice or is the id of a statement", at.Name)
-		}
-		seen[at.Name] = true
-		if len(at.Values) > MaxAttributeValues {
-			return badField(field, "attribute %q has more than %d values", at.Name, MaxAttributeValues)
-		}
-		vals := map[string]bool{}
-		for _, v := range at.Values {
-			if v == "" || len(v) > 200 || vals[v] {
-				return badField(field, "attribute %q: values must be distinct, non-empty and at most 200 characters", at.Name)
-			}
-			vals[v] = true
-		}
-	}
-	return nil
-}
-
-func parseAttributes(raw []json.RawMessage) ([]cxm.Attribute, error) {
-	attrs := []cxm.Attribute{}
-	for i, m := range raw {
-		var name string
-		if json.Unmarshal(m, &name) == nil {
-			attrs = append(attrs, cxm.Attribute{Name: strings.TrimSpace(name)})
-			continue
-		}
-		var at cxm.Attribute
-		dec := json.NewDecoder(strings.NewReader(string(m)))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&at); err != nil {
-			return nil, badField(fmt.Sprintf("attributes[%d]", i), `an attribute is a name or {"name": ..., "values": [...]}`)
-		}
-		at.Name = strings.TrimSpace(at.Name)
-		for j := range at.Values {
-			at.Values[j] = strings.TrimSpace(at.Values[j])
-		}
-		attrs = append(attrs, at)
-	}
-	return attrs, nil
-}
-
 func (s *Server) apiCreateAssessment(w http.ResponseWriter, r *http.Request) error {
 	var in assessmentInput
 	if err := decode(r, &in); err != nil {
 		return err
 	}
-	attrs, err := parseAttributes(in.Attributes)
-	if err != nil {
-		return err
-	}
+	attrs := &attributesInput{syn: jsonSyntax}
+	attrs.list, attrs.pos = parseAttributes(in.Attributes, &attrs.p)
 	a, err := s.newAssessment(r.Context(), in, attrs)
 	if err != nil {
 		return err
@@ -481,9 +431,9 @@ func (s *Server) apiResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var groupBy []string
-	if g := r.URL.Query().Get("group_by"); g != "" {
-		groupBy = strings.Split(g, ",")
+	groupBy, err := parseGroupBy(r.URL.Query().Get("group_by"), a)
+	if err != nil {
+		return err
 	}
 	res, _, err := s.results(r.Context(), a, groupBy)
 	if err != nil {
@@ -652,25 +602,13 @@ func validateSubmission(f *cxm.Framework, a cxm.Assessment, in submission) (cxm.
 		if !ok {
 			return out, badField("attributes."+name, "%q is not an attribute of this assessment", name)
 		}
-		v = strings.TrimSpace(v)
-		if len(v) > 200 {
-			return out, badField("attributes."+name, "an answer about %s is at most 200 characters", name)
-		}
-		if v != "" && len(at.Values) > 0 && !contains(at.Values, v) {
-			return out, badField("attributes."+name, "%q is not one of the choices for %s", v, name)
+		v, err := attributeValue(at, v)
+		if err != nil {
+			return out, err
 		}
 		out.Attributes[name] = v
 	}
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {

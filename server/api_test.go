@@ -85,7 +85,8 @@ func apiFlow(t *testing.T, e *env) {
 		{map[string]any{"name": "x", "framework": "custom", "framework_version": 9}, "framework_version"},
 		{map[string]any{"name": "x", "framework": "custom", "min_group": 2}, "min_group"},
 		{map[string]any{"name": "x", "framework": "custom", "organization": 999}, "organization"},
-		{map[string]any{"name": "x", "framework": "custom", "attributes": []string{"a1"}}, "attributes[0]"},
+		{map[string]any{"name": "x", "framework": "custom", "attributes": []any{map[string]any{"name": "a1", "values": []string{"x"}}}}, "attributes[0]"},
+		{map[string]any{"name": "x", "framework": "custom", "attributes": []string{"department"}}, "attributes[0]"},
 		{map[string]any{"name": "x", "framework": "custom", "colour": "red"}, "colour"},
 		{map[string]any{"name": 7, "framework": "custom"}, "name"},
 	} {
@@ -95,7 +96,7 @@ func apiFlow(t *testing.T, e *env) {
 		}
 	}
 	id := e.newAssessment(map[string]any{"name": "Q1", "framework": "custom", "organization": org, "min_group": 3,
-		"attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Ops"}}, "level"}})
+		"attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Ops"}}, map[string]any{"name": "level", "values": []string{"Staff", "Manager"}}}})
 	path := "/api/v1/assessments/" + itoa64(id)
 	status, out = e.call(cxm.RoleViewer, "GET", path, nil)
 	expect("get assessment", status, 200, out)

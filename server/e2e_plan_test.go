@@ -66,7 +66,7 @@ func TestPlanInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	first := e.newAssessment(map[string]any{"name": "CX check 2027", "framework": "act", "organization": org, "min_group": 3, "attributes": []string{"department"}})
+	first := e.newAssessment(map[string]any{"name": "CX check 2027", "framework": "act", "organization": org, "min_group": 3, "attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Service", "Finance", "Legal", "Quokka"}}}})
 	e.respond(first, answers{3, 2, 4, "Sales"}, answers{3, 3, 4, "Sales"}, answers{3, 3, 4, "Sales"}, answers{3, 4, 4, "Service"},
 		answers{2, 2, 3, "Service"}, answers{3, 2, 4, "Service"})
 	e.closeAssessment(first)

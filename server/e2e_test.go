@@ -186,7 +186,7 @@ func TestEndToEnd(t *testing.T) {
 	p.contains("Part 1 of 5")
 	p.contains("Groups with fewer than 3 people are never shown")
 	p.noHorizontalScroll()
-	p.do(chromedp.SetValue(chromedp.CSS("#attr-department"), answers[0]["attr.department"]))
+	p.do(chromedp.Click(chromedp.CSS(fmt.Sprintf(`input[name="attr.department"][value=%q]`, answers[0]["attr.department"]))))
 	p.look("survey-about-phone.png")
 	p.submit(`button[value=next]`, http.StatusOK)
 	for i, c := range f.Competencies {

@@ -30,6 +30,7 @@ type env struct {
 	logs   *syncBuffer
 	tokens map[cxm.Role]string // API tokens
 	users  map[cxm.Role]cxm.User
+	dsn    string // the database's address, for tests that write rows as an older cxm did
 }
 
 type syncBuffer struct {
@@ -64,7 +65,8 @@ var testHash = sync.OnceValue(func() string {
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, testdb.DSN(t, engine))
+	dsn := testdb.DSN(t, engine)
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +81,7 @@ func newEnv(t *testing.T, engine string) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, db: db, srv: srv, logs: logs, tokens: map[cxm.Role]string{}, users: map[cxm.Role]cxm.User{}}
+	e.dsn = dsn
 	e.ts = httptest.NewServer(srv.Handler())
 	t.Cleanup(e.ts.Close)
 	for _, role := range []cxm.Role{cxm.RoleAdmin, cxm.RoleFacilitator, cxm.RoleViewer} {

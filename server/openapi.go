@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/cxmhq/cxm"
 )
 
 // The OpenAPI 3 document is built from the route table, so no route can be
@@ -22,6 +24,15 @@ func obj(required []string, props schema) schema {
 }
 
 func arr(items schema) schema { return schema{"type": "array", "items": items} }
+
+// closedAttributes is scoring.md 4.12: closed lists, limits included.
+func closedAttributes() schema {
+	text := schema{"type": "string", "minLength": 1, "maxLength": cxm.MaxAttributeText}
+	values := schema{"type": "array", "items": text, "minItems": 1, "maxItems": cxm.MaxAttributeValues}
+	attrs := arr(obj([]string{"name", "values"}, schema{"name": text, "values": values}))
+	attrs["maxItems"] = cxm.MaxAttributes
+	return attrs
+}
 
 var (
 	str     = schema{"type": "string"}
@@ -54,7 +65,7 @@ var apiDocs = map[string]struct {
 	"GET /api/v1/organizations":  {nil, "", 200, arr(ref("Organization")), ""},
 	"POST /api/v1/assessments": {obj([]string{"name", "framework"}, schema{
 		"name": str, "framework": str, "framework_version": integer, "organization": integer, "min_group": integer,
-		"attributes": arr(schema{"oneOf": []schema{str, obj([]string{"name"}, schema{"name": str, "values": arr(str)})}}),
+		"attributes": closedAttributes(),
 	}), "", 201, obj([]string{"id"}, schema{"id": integer}), ""},
 	"GET /api/v1/assessments":      {nil, "", 200, arr(ref("Assessment")), ""},
 	"GET /api/v1/assessments/{id}": {nil, "", 200, ref("Assessment"), ""},

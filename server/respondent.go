@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/cxmhq/cxm"
 )
@@ -24,9 +23,12 @@ type surveyPart struct {
 	Statements []statementQuestion
 }
 
+// attributeQuestion is one closed list: the respondent picks one value
+// or none ("Prefer not to say"); there is never a text box.
 type attributeQuestion struct {
-	Name, Value string
-	Choices     []string // empty: free text
+	cxm.Attribute
+	Index int    // in the assessment's attributes, for element ids
+	Value string // the draft's answer, "" for none
 }
 
 type statementQuestion struct {
@@ -55,12 +57,14 @@ type surveyView struct {
 
 func (s *Server) parts(f *cxm.Framework, a cxm.Assessment, d cxm.Draft) []surveyPart {
 	var out []surveyPart
-	if len(a.Attributes) > 0 {
-		p := surveyPart{Title: "About you", Intro: "These answers are used only to compare groups. Groups with fewer than " +
-			strconv.Itoa(a.MinGroup) + " people are never shown, and nothing links your answers to you."}
-		for _, at := range a.Attributes {
-			p.Attributes = append(p.Attributes, attributeQuestion{Name: at.Name, Value: d.Attributes[at.Name], Choices: at.Values})
+	p := surveyPart{Title: "About you", Intro: "These answers are used only to compare groups. Groups with fewer than " +
+		strconv.Itoa(a.MinGroup) + " people are never shown, and nothing links your answers to you."}
+	for i, at := range a.Attributes {
+		if len(at.Values) > 0 { // a free-text attribute from before v2 is not asked
+			p.Attributes = append(p.Attributes, attributeQuestion{Attribute: at, Index: i, Value: d.Attributes[at.Name]})
 		}
+	}
+	if len(p.Attributes) > 0 {
 		out = append(out, p)
 	}
 	dk := map[string]bool{}
@@ -191,9 +195,9 @@ func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
 // each against the scale and the attribute's choices.
 func applyPart(f *cxm.Framework, a cxm.Assessment, d *cxm.Draft, p surveyPart, r *http.Request) string {
 	for _, q := range p.Attributes {
-		v := strings.TrimSpace(r.PostForm.Get("attr." + q.Name))
-		if len(v) > 200 || v != "" && len(q.Choices) > 0 && !contains(q.Choices, v) {
-			return fmt.Sprintf("Choose one of the listed answers for %s.", q.Name)
+		v, err := attributeValue(q.Attribute, r.PostForm.Get("attr."+q.Name))
+		if err != nil {
+			return fmt.Sprintf("Choose one of the listed answers for %s, or “Prefer not to say”.", q.Name)
 		}
 		d.Attributes[q.Name] = v
 	}
@@ -229,7 +233,12 @@ func applyPart(f *cxm.Framework, a cxm.Assessment, d *cxm.Draft, p surveyPart, r
 }
 
 func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, inv cxm.Invitation, a cxm.Assessment, f *cxm.Framework, d cxm.Draft) error {
-	in := submission{Attributes: d.Attributes, Answers: map[string]*int{}}
+	in := submission{Attributes: map[string]string{}, Answers: map[string]*int{}}
+	for _, at := range a.Attributes {
+		if v := d.Attributes[at.Name]; len(at.Values) > 0 && v != "" { // a draft from before v2 may hold free text
+			in.Attributes[at.Name] = v
+		}
+	}
 	for id, v := range d.Answers {
 		in.Answers[id] = &v
 	}

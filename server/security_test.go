@@ -103,7 +103,7 @@ func TestRouteAccess(t *testing.T) {
 // checks who gets in. New routes are covered without touching this test.
 func TestRoleMatrix(t *testing.T) {
 	e := newEnv(t, testdb.SQLite)
-	id := e.newAssessment(map[string]any{"name": "Matrix", "framework": "temkin-four", "attributes": []string{"department"}})
+	id := e.newAssessment(map[string]any{"name": "Matrix", "framework": "temkin-four", "attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Service", "Finance", "Legal", "Quokka"}}}})
 	callers := []cxm.Role{"", cxm.RoleViewer, cxm.RoleFacilitator, cxm.RoleAdmin}
 	for _, rt := range e.srv.routes {
 		path := rt.path

@@ -244,7 +244,7 @@ func (s *Server) framework(ctx context.Context, id string, version int) (*cxm.Fr
 	if err != nil {
 		return nil, err
 	}
-	f, err = framework.Parse(key+".yaml", src)
+	f, err = framework.ParseStored(key+".yaml", src)
 	if err != nil {
 		return nil, fmt.Errorf("stored framework %s is invalid: %w", key, err)
 	}

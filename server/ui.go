@@ -12,6 +12,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
+	"github.com/cxmhq/cxm/internal/csvsafe"
 	"github.com/cxmhq/cxm/score"
 )
 
@@ -53,7 +54,7 @@ func (s *Server) renderAssessments(w http.ResponseWriter, r *http.Request, statu
 }
 
 // createAssessmentForm takes the new-assessment form: attributes are one per
-// line, "name: value, value, …" (or just a name for a free answer).
+// line, "name: value, value, …" (attributes.go).
 func (s *Server) createAssessmentForm(w http.ResponseWriter, r *http.Request) error {
 	form := map[string]string{}
 	for _, k := range []string{"name", "framework", "attributes", "min_group", "organization"} {
@@ -72,37 +73,13 @@ func (s *Server) createAssessmentForm(w http.ResponseWriter, r *http.Request) er
 	in.FrameworkVersion, _ = strconv.Atoi(ver)
 	in.MinGroup, _ = strconv.Atoi(form["min_group"])
 	in.Organization, _ = strconv.ParseInt(form["organization"], 10, 64)
-	attrs, err := parseAttributeLines(form["attributes"])
-	if err != nil {
-		return fail(err)
-	}
+	attrs := &attributesInput{syn: lineSyntax}
+	attrs.list, attrs.pos = parseAttributeLines(form["attributes"], &attrs.p)
 	a, err := s.newAssessment(r.Context(), in, attrs)
 	if err != nil {
 		return fail(err)
 	}
 	return redirect(w, r, fmt.Sprintf("/assessments/%d", a.ID), "created")
-}
-
-func parseAttributeLines(text string) ([]cxm.Attribute, error) {
-	attrs := []cxm.Attribute{}
-	for n, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
-		if line == "" {
-			continue
-		}
-		name, values, _ := strings.Cut(line, ":")
-		at := cxm.Attribute{Name: strings.TrimSpace(name)}
-		for _, v := range strings.Split(values, ",") {
-			if v = strings.TrimSpace(v); v != "" {
-				at.Values = append(at.Values, v)
-			}
-		}
-		if at.Name == "" {
-			return nil, badField("attributes", "line %d: an attribute needs a name before the colon", n+1)
-		}
-		attrs = append(attrs, at)
-	}
-	return attrs, nil
 }
 
 func (s *Server) invitationsForm(w http.ResponseWriter, r *http.Request) error {
@@ -130,7 +107,7 @@ func (s *Server) invitationsForm(w http.ResponseWriter, r *http.Request) error {
 	// over as a CSV to mail merge or distribute.
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="invitations-%d.csv"`, a.ID))
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	cw.Write([]string{"email", "link"})
 	for _, l := range links {
 		cw.Write([]string{l.Email, l.URL})

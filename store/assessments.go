@@ -53,6 +53,9 @@ func (db *DB) CreateAssessment(ctx context.Context, a *cxm.Assessment) (int64, e
 	if a.MinGroup < 0 {
 		return 0, errors.New("min_group must not be negative")
 	}
+	if err := cxm.CheckAttributeLimits(a.Attributes); err != nil {
+		return 0, err
+	}
 	attrs := a.Attributes
 	if attrs == nil {
 		attrs = []cxm.Attribute{}

@@ -248,8 +248,9 @@ func (db *DB) PlanChanges(ctx context.Context, assessmentID int64) ([]cxm.PlanCh
 }
 
 // NextWave starts the next wave of a closed assessment: a new open
-// assessment with the same organization, framework version, attributes and
-// anonymity threshold, linked to it. A wave has one next wave.
+// assessment with the same organization, framework version, attributes
+// (less any free-text one from before v2) and anonymity threshold, linked
+// to it. A wave has one next wave.
 func (db *DB) NextWave(ctx context.Context, id int64, name string) (int64, error) {
 	a, err := db.Assessment(ctx, id)
 	if err != nil {
@@ -264,7 +265,7 @@ func (db *DB) NextWave(ctx context.Context, id int64, name string) (int64, error
 		return 0, fmt.Errorf("%w: the next wave of this assessment exists already", cxm.ErrConflict)
 	}
 	next := cxm.Assessment{OrganizationID: a.OrganizationID, Name: name, FrameworkID: a.FrameworkID, FrameworkVersion: a.FrameworkVersion,
-		Attributes: a.Attributes, MinGroup: a.MinGroup, PreviousID: id}
+		Attributes: cxm.ClosedAttributes(a.Attributes), MinGroup: a.MinGroup, PreviousID: id}
 	return db.CreateAssessment(ctx, &next)
 }
 

@@ -134,6 +134,6 @@ func installedFramework(cmd *cobra.Command, db *store.DB) benchmark.Lookup {
 		if err != nil {
 			return nil, fmt.Errorf("framework %s version %d is not installed here", id, version)
 		}
-		return framework.Parse(fmt.Sprintf("%s@%d", id, version), src)
+		return framework.ParseStored(fmt.Sprintf("%s@%d", id, version), src)
 	}
 }

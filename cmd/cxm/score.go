@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"os"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
+	"github.com/cxmhq/cxm/internal/csvsafe"
 	"github.com/cxmhq/cxm/responses"
 	"github.com/cxmhq/cxm/score"
 	"github.com/spf13/cobra"
@@ -225,7 +225,7 @@ func writeGroups(w io.Writer, f *cxm.Framework, r *score.Result, attr string) er
 // writeResultCSV writes one row per competency overall, then one per shown
 // group and competency, for spreadsheets and scripts.
 func writeResultCSV(w io.Writer, f *cxm.Framework, r *score.Result) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w) // group values come from the input file
 	cw.Write([]string{"attribute", "group", "group_n", "competency", "n", "score", "sd", "ci_low", "ci_high", "alpha", "rwg", "stage"})
 	for _, c := range r.Competencies {
 		lo, hi := ciBounds(c.CI)
