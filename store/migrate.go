@@ -131,5 +131,5 @@ func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 			applied = append(applied, m.version)
 		}
 	}
-	return applied, nil
+	return applied, db.vacuumAfter(ctx, applied)
 }
