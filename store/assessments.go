@@ -22,7 +22,7 @@ const (
 	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, 0, 0`
 	assessmentCountCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
 	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at,
-	(SELECT COUNT(*) FROM invitations i WHERE i.assessment_id = a.id) - `+orphanedInvitations+`,
+	(SELECT COUNT(*) FROM invitations i WHERE i.assessment_id = a.id) - ` + orphanedInvitations + `,
 	(SELECT COUNT(*) FROM responses r WHERE r.assessment_id = a.id)`
 )
 
