@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"log/slog"
+	stdmail "net/mail"
 	"slices"
 	"sync"
 	"time"
@@ -62,6 +63,7 @@ type Worker struct {
 	owner string
 	nudge chan struct{}
 
+	envelope  string     // the bare address of From, for MAIL FROM
 	mu        sync.Mutex // one Step at a time
 	held      map[int64]*heldBatch
 	lastPurge time.Time
@@ -97,7 +99,11 @@ func NewWorker(db *store.DB, s Sender, cfg Config) *Worker {
 	}
 	id := make([]byte, 12)
 	rand.Read(id)
-	return &Worker{db: db, send: s, cfg: cfg, owner: hex.EncodeToString(id), nudge: make(chan struct{}, 1), held: map[int64]*heldBatch{}}
+	w := &Worker{db: db, send: s, cfg: cfg, owner: hex.EncodeToString(id), nudge: make(chan struct{}, 1), held: map[int64]*heldBatch{}}
+	if a, err := stdmail.ParseAddress(cfg.From); err == nil {
+		w.envelope = a.Address
+	}
+	return w
 }
 
 // Nudge asks the worker to look at the queue now (new mail was queued).
@@ -113,6 +119,7 @@ func (w *Worker) Nudge() {
 func (w *Worker) Run(ctx context.Context) {
 	t := time.NewTicker(w.cfg.Poll)
 	defer t.Stop()
+	defer w.release()
 	for {
 		if err := w.Step(ctx); err != nil && ctx.Err() == nil {
 			w.cfg.Log.Warn("mail: the queue could not be processed; trying again", "err", err)
@@ -123,6 +130,21 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-w.nudge:
 		case <-t.C:
 		}
+	}
+}
+
+// release gives up every lease held, so that another instance takes the
+// batches over at once; the tokens held die with this worker.
+func (w *Worker) release() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, h := range w.held {
+		if err := w.db.ReleaseMailLease(ctx, h.batch.ID, w.owner); err != nil {
+			w.cfg.Log.Warn("mail: a lease could not be released; it expires by itself", "batch", h.batch.ID, "err", err)
+		}
+		w.drop(h, "stopping")
 	}
 }
 
@@ -226,6 +248,9 @@ func (w *Worker) sendDue(ctx context.Context, h *heldBatch) error {
 		return err
 	}
 	for _, r := range queued {
+		if ctx.Err() != nil {
+			return ctx.Err() // stopping: between messages, never in the middle of one
+		}
 		if h.sent[r.ID] {
 			// Accepted earlier, the record failed: record it, never resend.
 			if err := w.db.MarkMailSent(ctx, r.ID); err != nil {
@@ -245,7 +270,7 @@ func (w *Worker) sendDue(ctx context.Context, h *heldBatch) error {
 			w.drop(h, "lease lost")
 			return nil
 		}
-		if err := w.sendOne(ctx, h, r); err != nil {
+		if err := w.sendOne(context.WithoutCancel(ctx), h, r); err != nil {
 			return err
 		}
 	}
@@ -271,7 +296,7 @@ func (w *Worker) sendOne(ctx context.Context, h *heldBatch, r store.MailRecipien
 	}
 	msg, err := Message{From: w.cfg.From, To: r.Address, Subject: subject, Body: body, Date: w.cfg.Now()}.Bytes()
 	if err == nil {
-		err = w.send.Send(ctx, w.cfg.From, r.Address, msg)
+		err = w.send.Send(ctx, w.envelope, r.Address, msg)
 	}
 	if err == nil {
 		delete(h.tokens, r.ID) // the token now lives only in the recipient's mailbox

@@ -31,6 +31,9 @@ type Config struct {
 	SessionTTL time.Duration
 	// Now is the clock; tests set it.
 	Now func() time.Time
+	// Mail is the mail worker; nil when no SMTP server is configured
+	// (sealed invitations and reminders are then refused).
+	Mail Mailer
 }
 
 // Server serves the API and the pages.

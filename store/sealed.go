@@ -372,3 +372,10 @@ func (db *DB) vacuumAfter(ctx context.Context, applied []int) error {
 	}
 	return db.TruncateWAL(ctx)
 }
+
+// ReleaseMailLease gives up owner's lease of a batch at once (a worker
+// stopping), so another instance takes it over without waiting for expiry.
+func (db *DB) ReleaseMailLease(ctx context.Context, batchID int64, owner string) error {
+	_, err := db.exec(ctx, "UPDATE mail_batches SET lease_owner = '', lease_until = NULL WHERE id = $1 AND lease_owner = $2", batchID, owner)
+	return err
+}
