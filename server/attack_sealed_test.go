@@ -496,7 +496,7 @@ func TestAttackPostgres(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pageinspect"); err != nil {
+	if _, err := conn.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public"); err != nil {
 		var n int
 		if conn.QueryRowContext(ctx, "SELECT COUNT(*) FROM pg_extension WHERE extname = 'pageinspect'").Scan(&n); n == 0 {
 			t.Fatalf("pageinspect: %v", err)
@@ -545,7 +545,7 @@ func TestAttackPostgres(t *testing.T) {
 		out := map[string]bool{}
 		rs, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT h.t_xmin::text, h.t_xmax::text
 			FROM generate_series(0, (pg_relation_size('%[1]s.%[2]s') / current_setting('block_size')::int) - 1) AS blk,
-			LATERAL heap_page_items(get_raw_page('%[1]s.%[2]s', blk::int)) h WHERE h.t_xmin IS NOT NULL`, schema, table))
+			LATERAL public.heap_page_items(public.get_raw_page('%[1]s.%[2]s', blk::int)) h WHERE h.t_xmin IS NOT NULL`, schema, table))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -355,20 +355,27 @@ func (db *DB) MailStatusOf(ctx context.Context, assessmentID int64) (MailStatus,
 	return st, err
 }
 
-// vacuumAfter rewrites an SQLite database after a migration that removed
-// what must not stay in old pages (0004: addresses next to token hashes),
-// and empties the WAL. PostgreSQL needs VACUUM FULL, which an operator runs
-// (docs/operations.md, upgrading): it locks tables for its duration.
+// vacuumAfter rewrites what migration 0004 left in old row versions:
+// addresses next to token hashes, sequential response ids. On SQLite,
+// VACUUM rebuilds the file and the WAL is emptied. On PostgreSQL, DROP
+// COLUMN leaves the values in every tuple and an UPDATE leaves the old
+// tuple behind: VACUUM FULL rewrites the two tables (setting dropped
+// columns to null) and frees the old files. Both lock the database or the
+// tables while they run, once, at the upgrade.
 func (db *DB) vacuumAfter(ctx context.Context, applied []int) error {
-	if db.engine != SQLite || !slices.Contains(applied, 4) {
+	if !slices.Contains(applied, 4) {
 		return nil
 	}
+	stmt := "VACUUM"
+	if db.engine == Postgres {
+		stmt = "VACUUM FULL invitations, responses"
+	}
 	err := db.withWriter(ctx, func() error {
-		_, err := db.w.ExecContext(ctx, "VACUUM")
+		_, err := db.w.ExecContext(ctx, stmt)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("vacuum after migration 0004: %w", err)
+		return fmt.Errorf("%s after migration 0004: %w", stmt, err)
 	}
 	return db.TruncateWAL(ctx)
 }

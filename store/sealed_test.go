@@ -3,9 +3,11 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -86,6 +88,29 @@ func TestMigration0004(t *testing.T) {
 				t.Fatalf("invited %d, want 7", a.Invited)
 			}
 			if engine != SQLite {
+				// The tuples as the data files hold them, live or dead.
+				if _, err := db.w.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pageinspect SCHEMA public"); err != nil {
+					t.Logf("pageinspect: %v", err)
+				}
+				rows, err := db.r.QueryContext(ctx, `SELECT encode(h.t_data, 'hex') FROM
+					generate_series(0, (pg_relation_size('invitations') / current_setting('block_size')::int) - 1) AS blk,
+					LATERAL public.heap_page_items(public.get_raw_page('invitations', blk::int)) h WHERE h.t_data IS NOT NULL`)
+				must(t, err)
+				defer rows.Close()
+				tuples := 0
+				for rows.Next() {
+					var data string
+					must(t, rows.Scan(&data))
+					tuples++
+					for _, e := range emails {
+						if strings.Contains(data, hex.EncodeToString([]byte(e))) {
+							t.Errorf("a tuple of invitations still holds %s", e)
+						}
+					}
+				}
+				if tuples != 7 {
+					t.Errorf("%d tuples in invitations' file, want the 7 live ones", tuples)
+				}
 				return
 			}
 			for _, suffix := range []string{"", "-wal"} {
