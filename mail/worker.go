@@ -221,6 +221,13 @@ func (w *Worker) take(ctx context.Context, b store.MailBatch) error {
 	if err != nil || len(queued) == 0 {
 		return err
 	}
+	if b.Minted {
+		// The previous holder stopped mid-batch: its tokens are lost. The
+		// new hashes of the few addresses left form a smaller crowd
+		// (docs/operations.md).
+		w.cfg.Log.Warn("mail: taking over a batch whose sender stopped; minting new links for the addresses not yet sent",
+			"batch", b.ID, "unsent", len(queued), "fewer_than_min_group", len(queued) < a.MinGroup)
+	}
 	// Tokens are independent random strings, so pairing the i-th with the
 	// i-th address is a random pairing; the hashes are stored sorted,
 	// which says nothing of it.

@@ -282,8 +282,10 @@ func readEmails(text string) ([]string, error) {
 		if all {
 			for _, row := range rows {
 				for _, c := range row {
-					if c = strings.TrimSpace(c); c != "" {
-						out = append(out, c)
+					for _, a := range strings.FieldsFunc(c, func(r rune) bool { return r == ',' || r == ';' }) {
+						if a = strings.TrimSpace(a); a != "" {
+							out = append(out, a)
+						}
 					}
 				}
 			}

@@ -3,13 +3,14 @@ package store
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/cxmhq/cxm"
 )
 
 // TestSubmissionLeavesNoTrace: on PostgreSQL every row a transaction writes
-// carries its id (xmin). After respondents with emails save drafts and
-// submit, no visible row of any table may share a transaction id with a
+// carries its id (xmin). After respondents invited by sealed mail save
+// drafts and submit, no visible row of any table may share a transaction id with a
 // response, or anyone who can read the database could join an email to
 // its answers (found by helper review; fixed by migration 0003).
 func TestSubmissionLeavesNoTrace(t *testing.T) {
@@ -20,11 +21,28 @@ func TestSubmissionLeavesNoTrace(t *testing.T) {
 		ctx := context.Background()
 		fx := newFixture(t, db)
 		id := fx.assessment.ID
+		// Sealed invitations: the addresses queued, the hashes minted by
+		// the lease holder, the messages recorded as sent.
+		addrs := []string{"a@example.com", "b@example.com", "c@example.com"}
+		batch, err := db.QueueSealedInvitations(ctx, id, addrs, time.Now())
+		must(t, err)
+		if _, ok, err := db.ClaimMailBatch(ctx, "w", time.Now(), time.Minute); !ok || err != nil {
+			t.Fatalf("claim: %v %v", ok, err)
+		}
 		var invs []NewInvitation
+		var hashes [][]byte
 		for i := 0; i < 3; i++ {
 			invs = append(invs, NewInvitation{TokenHash: tokenHash()})
+			hashes = append(hashes, invs[i].TokenHash)
 		}
-		must(t, db.CreateInvitations(ctx, id, invs))
+		if ok, err := db.MintSealedTokens(ctx, batch, "w", hashes, time.Now()); !ok || err != nil {
+			t.Fatalf("mint: %v %v", ok, err)
+		}
+		rs, err := db.QueuedRecipients(ctx, batch)
+		must(t, err)
+		for _, r := range rs {
+			must(t, db.MarkMailSent(ctx, r.ID))
+		}
 		for _, in := range invs {
 			inv, err := db.InvitationByToken(ctx, in.TokenHash)
 			must(t, err)
