@@ -463,8 +463,13 @@ func TestAttackFindsTheOldLayout(t *testing.T) {
 		t.Fatal(err)
 	}
 	snapDir := filepath.Join(dir, "copy")
-	copyFiles(t, dbPath, snapDir)
-	found, _ := attack(t, ev, []string{snapDir})
+	copyFiles(t, dbPath, snapDir) // the rows in the WAL
+	if _, err := db.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		t.Fatal(err)
+	}
+	checkpointed := filepath.Join(dir, "copy-checkpointed")
+	copyFiles(t, dbPath, checkpointed) // the rows in cxm.db's pages
+	found, _ := attack(t, ev, []string{snapDir, checkpointed})
 	where := map[string]map[string]bool{}
 	for _, f := range found {
 		kind := regexp.MustCompile(`row|page|commit`).FindString(f.where)
