@@ -53,6 +53,9 @@ func newServeCmd() *cobra.Command {
 facilitators run assessments and read results in the browser, scripts use the
 JSON API under /api/v1 (described at /api/v1/openapi.json).
 
+With --smtp and --mail-from, cxm sends sealed invitations and reminders itself:
+each instance runs a mail worker over the queue kept in the database.
+
 The database is migrated on start. While no administrator exists, a one-time
 setup link is printed. SIGINT or SIGTERM stop it gracefully: requests in
 flight are finished first.`,
