@@ -37,6 +37,9 @@ type Config struct {
 	Log     *slog.Logger
 }
 
+// claimsPerStep is the most batches a worker takes in one round.
+const claimsPerStep = 2
+
 // Defaults of Config.
 const (
 	DefaultLease       = 2 * time.Minute
@@ -167,7 +170,9 @@ func (w *Worker) Step(ctx context.Context) error {
 			w.drop(h, "lease lost")
 		}
 	}
-	for range 16 {
+	// A few batches a round, so that instances sharing a database share
+	// the work.
+	for range claimsPerStep {
 		b, ok, err := w.db.ClaimMailBatch(ctx, w.owner, w.cfg.Now(), w.cfg.Lease)
 		if err != nil {
 			return err

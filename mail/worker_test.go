@@ -190,6 +190,17 @@ func TestWorkerSendsSealedInvitations(t *testing.T) {
 	}
 }
 
+// counting counts the messages a worker sent.
+type counting struct {
+	Sender
+	n atomic.Int64
+}
+
+func (c *counting) Send(ctx context.Context, from, to string, msg []byte) error {
+	c.n.Add(1)
+	return c.Sender.Send(ctx, from, to, msg)
+}
+
 // flaky accepts the first n messages, then fails them all (temporarily).
 type flaky struct {
 	Sender
@@ -321,8 +332,10 @@ func TestTwoInstancesSendEachOnce(t *testing.T) {
 	}
 	run, stop := context.WithCancel(ctx)
 	var wg sync.WaitGroup
-	for _, db := range []*store.DB{db1, db2, db1, db2} {
-		w := NewWorker(db, smtpClient(t, srv), Config{From: "cx@example.org", Mint: mint, Poll: 10 * time.Millisecond,
+	counters := make([]*counting, 4)
+	for i, db := range []*store.DB{db1, db2, db1, db2} {
+		counters[i] = &counting{Sender: smtpClient(t, srv)}
+		w := NewWorker(db, counters[i], Config{From: "cx@example.org", Mint: mint, Poll: 10 * time.Millisecond,
 			Link: func(t string) string { return "https://cxm.test/r/" + t }})
 		wg.Add(1)
 		go func() { defer wg.Done(); w.Run(run) }()
@@ -341,6 +354,15 @@ func TestTwoInstancesSendEachOnce(t *testing.T) {
 	sort.Strings(all)
 	if len(msgs) != len(all) || strings.Join(got, " ") != strings.Join(all, " ") {
 		t.Fatalf("%d messages to %d addresses, want one to each of %d", len(msgs), len(got), len(all))
+	}
+	busy := 0
+	for _, c := range counters {
+		if c.n.Load() > 0 {
+			busy++
+		}
+	}
+	if busy < 2 {
+		t.Errorf("only %d of 4 workers sent anything: the test did not make them compete", busy)
 	}
 	if a, _ := db2.Assessment(ctx, id); a.Invited != len(all) {
 		t.Fatalf("invited %d, want %d", a.Invited, len(all))
