@@ -55,8 +55,8 @@ func TestMigration0004(t *testing.T) {
 
 			applied, err := db.Migrate(ctx)
 			must(t, err)
-			if len(applied) != 1 || applied[0] != 4 {
-				t.Fatalf("applied %v, want [4]", applied)
+			if len(applied) == 0 || applied[0] != 4 { // and any later version
+				t.Fatalf("applied %v, want 4 first", applied)
 			}
 			st, err := db.MailStatusOf(ctx, f.assessment.ID)
 			must(t, err)
