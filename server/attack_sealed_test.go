@@ -38,8 +38,11 @@ import (
 //
 // Against today's design (main before this branch: invitations.email next
 // to invitations.token_hash, written in one INSERT) the same analysis finds
-// every address next to its hash: TestAttackFindsTheOldLayout runs it on a
-// database laid out and written exactly as main's CreateInvitations did.
+// every address next to its hash. Checked both ways: by running these
+// functions against main's own store code (main at 56da7d2, copied out of
+// the tree: 8 of 8 addresses tied to their hashes, 648 findings in rows,
+// pages and WAL commits), and in this tree by TestAttackFindsTheOldLayout,
+// which writes the old layout as main's CreateInvitations did.
 
 // evidence is what the attacker looks for.
 type evidence struct {
