@@ -131,12 +131,12 @@ func (a *Assessment) AttributeNames() []string {
 }
 
 // Invitation is one respondent's single-use credential. Only a hash of its
-// token is stored. Nothing links an invitation to the response it produced:
-// submitting marks the invitation used and stores the answers separately.
+// token is stored, and never with an address. Nothing links an invitation
+// to the response it produced: submitting marks the invitation used and
+// stores the answers separately.
 type Invitation struct {
 	ID           int64     `json:"id"`
 	AssessmentID int64     `json:"assessment"`
-	Email        string    `json:"email,omitempty"`
 	Used         bool      `json:"used"`
 	CreatedAt    time.Time `json:"created_at"`
 }

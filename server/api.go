@@ -17,11 +17,7 @@ import (
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
 	"github.com/cxmhq/cxm/score"
-	"github.com/cxmhq/cxm/store"
 )
-
-// MaxInvitations is the most invitations one request creates.
-const MaxInvitations = 10000
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
 	ctx, cancel := context.WithTimeout(r.Context(), 2e9)
@@ -344,74 +340,6 @@ func (s *Server) apiAssessment(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, assessmentJSON(a))
-	return nil
-}
-
-// invitationLink is one created invitation: shown once, never again (only
-// its hash is stored).
-type invitationLink struct {
-	Email string `json:"email,omitempty"`
-	Token string `json:"token"`
-	URL   string `json:"url"`
-}
-
-func (s *Server) invite(r *http.Request, a cxm.Assessment, count int, emails []string) ([]invitationLink, error) {
-	if a.Status != cxm.StatusOpen {
-		return nil, cxm.ErrClosed
-	}
-	n := count
-	if len(emails) > 0 {
-		if count != 0 && count != len(emails) {
-			return nil, badField("count", "give a count or a list of emails, not both")
-		}
-		n = len(emails)
-	}
-	if n < 1 || n > MaxInvitations {
-		return nil, badField("count", "create from 1 to %d invitations at a time", MaxInvitations)
-	}
-	seen := map[string]bool{}
-	links := make([]invitationLink, n)
-	batch := make([]store.NewInvitation, n)
-	for i := range links {
-		tok := NewToken()
-		links[i] = invitationLink{Token: tok, URL: s.baseURL(r) + "/r/" + tok}
-		if len(emails) > 0 {
-			addr, err := mail.ParseAddress(emails[i])
-			if err != nil {
-				return nil, badField(fmt.Sprintf("emails[%d]", i), "%q is not an email address", emails[i])
-			}
-			e := strings.ToLower(addr.Address)
-			if seen[e] {
-				return nil, badField(fmt.Sprintf("emails[%d]", i), "%s is listed twice", e)
-			}
-			seen[e] = true
-			links[i].Email = e
-		}
-		batch[i] = store.NewInvitation{TokenHash: HashToken(tok), Email: links[i].Email}
-	}
-	if err := s.db.CreateInvitations(r.Context(), a.ID, batch); err != nil {
-		return nil, err
-	}
-	return links, nil
-}
-
-func (s *Server) apiCreateInvitations(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.assessment(r)
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Count  int      `json:"count"`
-		Emails []string `json:"emails"`
-	}
-	if err := decode(r, &in); err != nil {
-		return err
-	}
-	links, err := s.invite(r, a, in.Count, in.Emails)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"invitations": links})
 	return nil
 }
 

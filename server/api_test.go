@@ -109,11 +109,20 @@ func apiFlow(t *testing.T, e *env) {
 	// Invitations and responses.
 	status, out = e.call(cxm.RoleFacilitator, "POST", path+"/invitations", map[string]any{"count": 0})
 	expect("zero invitations", status, 400, out)
-	status, out = e.call(cxm.RoleFacilitator, "POST", path+"/invitations", map[string]any{"emails": []string{"A@Example.com", "b@example.com"}})
-	expect("invitations by email", status, 201, out)
-	if inv := out["invitations"].([]any)[0].(map[string]any); inv["email"] != "a@example.com" || !strings.HasSuffix(inv["url"].(string), "/r/"+inv["token"].(string)) {
+	status, out = e.call(cxm.RoleFacilitator, "POST", path+"/invitations", map[string]any{"count": 2})
+	expect("invitation links", status, 201, out)
+	if inv := out["invitations"].([]any)[0].(map[string]any); inv["email"] != nil || !strings.HasSuffix(inv["url"].(string), "/r/"+inv["token"].(string)) {
 		t.Errorf("invitation %v", inv)
 	}
+	// Without SMTP, sealed invitations and reminders are refused (409),
+	// naming the field; links remain.
+	status, out = e.call(cxm.RoleFacilitator, "POST", path+"/invitations", map[string]any{"emails": []string{"A@Example.com", "b@example.com", "c@example.com"}})
+	expect("sealed invitations without SMTP", status, 409, out)
+	if out["field"] != "emails" || !strings.Contains(out["error"].(string), "--smtp") {
+		t.Errorf("sealed without SMTP: %v", out)
+	}
+	status, out = e.call(cxm.RoleFacilitator, "POST", path+"/reminders", nil)
+	expect("reminders without SMTP", status, 409, out)
 	tokens := e.invite(id, 4)
 	submit := func(tok string, body map[string]any) (int, map[string]any) {
 		return e.call("", "POST", "/api/v1/responses/"+tok, body)

@@ -37,6 +37,9 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Waves, err = s.waveInfo(r.Context(), a); err != nil {
 		return err
 	}
+	if v.Mail, err = s.mailView(r.Context(), a); err != nil {
+		return err
+	}
 	if !res.Withheld {
 		v.Verdict = score.Verdict(f, res)
 		for _, c := range res.Competencies {

@@ -144,28 +144,28 @@ func TestEndToEnd(t *testing.T) {
 		}
 		return res
 	}
-	if res := invite(url.Values{"count": {"3"}}); res.StatusCode != http.StatusForbidden {
+	if res := invite(url.Values{"action": {"links"}, "count": {"3"}}); res.StatusCode != http.StatusForbidden {
 		res.Body.Close()
 		t.Fatalf("invitations without the CSRF token: status %d, want 403", res.StatusCode)
 	} else {
 		res.Body.Close()
 	}
-	res := invite(url.Values{"count": {"3"}, "csrf": {csrf}})
+	res := invite(url.Values{"action": {"links"}, "count": {"3"}, "csrf": {csrf}})
 	body, _ := io.ReadAll(res.Body)
 	res.Body.Close()
 	if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/csv") {
 		t.Fatalf("invitations: status %d, %s: %s", res.StatusCode, res.Header.Get("Content-Type"), body)
 	}
 	rows, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
-	if err != nil || len(rows) != 4 || strings.Join(rows[0], ",") != "email,link" {
+	if err != nil || len(rows) != 4 || strings.Join(rows[0], ",") != "link" { // one column: nothing pairs a link with a person
 		t.Fatalf("invitations CSV: %v\n%s", err, body)
 	}
 	var links []string
 	for _, r := range rows[1:] {
-		if !strings.HasPrefix(r[1], ts.URL+"/r/") {
-			t.Fatalf("invitation link %q is not on %s/r/", r[1], ts.URL)
+		if !strings.HasPrefix(r[0], ts.URL+"/r/") {
+			t.Fatalf("invitation link %q is not on %s/r/", r[0], ts.URL)
 		}
-		links = append(links, r[1])
+		links = append(links, r[0])
 	}
 
 	// 3. A respondent on a phone, in a browser context of their own.

@@ -64,8 +64,14 @@ var testHash = sync.OnceValue(func() string {
 
 func newEnv(t *testing.T, engine string) *env {
 	t.Helper()
+	return newEnvAt(t, testdb.DSN(t, engine))
+}
+
+// newEnvAt is newEnv on the database dsn (an SQLite file whose path the
+// test knows, for instance).
+func newEnvAt(t *testing.T, dsn string) *env {
+	t.Helper()
 	ctx := context.Background()
-	dsn := testdb.DSN(t, engine)
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)

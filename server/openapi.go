@@ -70,10 +70,11 @@ var apiDocs = map[string]struct {
 	"GET /api/v1/assessments":      {nil, "", 200, arr(ref("Assessment")), ""},
 	"GET /api/v1/assessments/{id}": {nil, "", 200, ref("Assessment"), ""},
 	"POST /api/v1/assessments/{id}/invitations": {obj(nil, schema{"count": integer, "emails": arr(str)}), "",
-		201, obj([]string{"invitations"}, schema{"invitations": arr(obj([]string{"token", "url"}, schema{"token": str, "url": str, "email": str}))}), ""},
-	"GET /api/v1/assessments/{id}/results": {nil, "", 200, ref("Result"), ""},
-	"POST /api/v1/assessments/{id}/close":  {nil, "", 200, ref("Assessment"), ""},
-	"POST /api/v1/assessments/{id}/reopen": {nil, "", 200, ref("Assessment"), ""},
+		201, obj([]string{"invitations"}, schema{"invitations": arr(obj([]string{"token", "url"}, schema{"token": str, "url": str}))}), ""},
+	"POST /api/v1/assessments/{id}/reminders": {obj(nil, schema{}), "", 202, obj([]string{"queued"}, schema{"queued": integer}), ""},
+	"GET /api/v1/assessments/{id}/results":    {nil, "", 200, ref("Result"), ""},
+	"POST /api/v1/assessments/{id}/close":     {nil, "", 200, ref("Assessment"), ""},
+	"POST /api/v1/assessments/{id}/reopen":    {nil, "", 200, ref("Assessment"), ""},
 	"POST /api/v1/responses/{token}": {obj(nil, schema{
 		"attributes": schema{"type": "object", "additionalProperties": str},
 		"answers":    schema{"type": "object", "additionalProperties": schema{"type": []string{"integer", "null"}}},
@@ -154,6 +155,11 @@ var components = schema{
 	},
 }
 
+// otherAnswers are further success answers of a route, by "METHOD path".
+var otherAnswers = map[string]map[int]schema{
+	"POST /api/v1/assessments/{id}/invitations": {202: obj([]string{"queued"}, schema{"queued": integer})},
+}
+
 // queryParams are the query parameters of API routes, by "METHOD path".
 var queryParams = map[string][]schema{
 	"GET /api/v1/assessments/{id}/compare": {{"name": "with", "in": "query", "required": true, "schema": integer,
@@ -203,6 +209,9 @@ func (s *Server) openAPIDocument() schema {
 				ct = "application/json"
 			}
 			responses[strconv.Itoa(doc.status)] = schema{"description": http.StatusText(doc.status), "content": schema{ct: schema{"schema": doc.answer}}}
+		}
+		for status, answer := range otherAnswers[key] {
+			responses[strconv.Itoa(status)] = schema{"description": http.StatusText(status), "content": schema{"application/json": schema{"schema": answer}}}
 		}
 		if doc.body != nil || len(params) > 0 {
 			responses["400"] = errResp("bad input, with the field at fault")

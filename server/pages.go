@@ -159,6 +159,8 @@ var flashes = map[string]string{
 	"saved":          "Saved.",
 	"closed":         "The assessment is closed: it accepts no more responses.",
 	"reopened":       "The assessment is open again.",
+	"sealed":         "The sealed invitations are queued: cxm sends them now. Nobody, you included, sees which link goes to whom.",
+	"reminded":       "A reminder is queued for everyone invited by mail.",
 	"logged-out":     "You are logged out.",
 	"welcome":        "Welcome. Your account is ready.",
 	"user-created":   "The user can now log in.",

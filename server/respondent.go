@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/store"
 )
 
 // The respondent's pages: /r/{token}. The token is the only credential; the
@@ -115,7 +116,7 @@ func (s *Server) openInvitation(r *http.Request) (cxm.Invitation, cxm.Assessment
 }
 
 func (s *Server) draft(r *http.Request, inv cxm.Invitation) (cxm.Draft, error) {
-	d, err := s.db.Draft(r.Context(), inv.ID)
+	d, err := s.db.Draft(r.Context(), inv.ID, store.DraftKey(r.PathValue("token")))
 	if errors.Is(err, cxm.ErrNotFound) {
 		return cxm.Draft{Attributes: map[string]string{}, Answers: map[string]int{}}, nil
 	}
@@ -176,7 +177,7 @@ func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
 	if msg := applyPart(f, a, &d, parts[i], r); msg != "" {
 		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, s.parts(f, a, d), i, msg)
 	}
-	if err := s.db.SaveDraft(r.Context(), inv.ID, d); err != nil {
+	if err := s.db.SaveDraft(r.Context(), inv.ID, store.DraftKey(r.PathValue("token")), d); err != nil {
 		return err
 	}
 	token := r.PathValue("token")

@@ -40,6 +40,9 @@ type Config struct {
 	// MaxPasswordChecks is how many password hashes (64 MiB each) may run
 	// at once; 0 is GOMAXPROCS, at most 4.
 	MaxPasswordChecks int
+	// Mail is the mail worker; nil when no SMTP server is configured
+	// (sealed invitations and reminders are then refused).
+	Mail Mailer
 }
 
 // Server serves the API and the pages.

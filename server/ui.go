@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"html/template"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
-	"github.com/cxmhq/cxm/internal/csvsafe"
 	"github.com/cxmhq/cxm/score"
 )
 
@@ -80,70 +78,6 @@ func (s *Server) createAssessmentForm(w http.ResponseWriter, r *http.Request) er
 		return fail(err)
 	}
 	return redirect(w, r, fmt.Sprintf("/assessments/%d", a.ID), "created")
-}
-
-func (s *Server) invitationsForm(w http.ResponseWriter, r *http.Request) error {
-	a, err := s.assessment(r)
-	if err != nil {
-		return err
-	}
-	if err := r.ParseMultipartForm(4 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
-		return errorf(http.StatusBadRequest, "unreadable form: %v", err)
-	}
-	count, _ := strconv.Atoi(r.FormValue("count"))
-	var emails []string
-	if file, _, err := r.FormFile("emails"); err == nil {
-		defer file.Close()
-		if emails, err = readEmails(file); err != nil {
-			return err
-		}
-		count = 0
-	}
-	links, err := s.invite(r, a, count, emails)
-	if err != nil {
-		return err
-	}
-	// The links exist only now: only their hashes are stored. Hand them
-	// over as a CSV to mail merge or distribute.
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="invitations-%d.csv"`, a.ID))
-	cw := csvsafe.NewWriter(w)
-	cw.Write([]string{"email", "link"})
-	for _, l := range links {
-		cw.Write([]string{l.Email, l.URL})
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// readEmails reads a CSV of emails: the column named "email", or the first
-// column when no header names one.
-func readEmails(r io.Reader) ([]string, error) {
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	rows, err := cr.ReadAll()
-	if err != nil {
-		return nil, badField("emails", "the email file is not a valid CSV: %v", err)
-	}
-	col, start := 0, 0
-	if len(rows) > 0 {
-		for i, h := range rows[0] {
-			if strings.EqualFold(strings.TrimSpace(h), "email") {
-				col, start = i, 1
-			}
-		}
-	}
-	var out []string
-	for i, row := range rows[start:] {
-		if col >= len(row) || strings.TrimSpace(row[col]) == "" {
-			return nil, badField("emails", "row %d of the email file has no email", i+start+1)
-		}
-		out = append(out, strings.TrimSpace(row[col]))
-	}
-	if len(out) == 0 {
-		return nil, badField("emails", "the email file lists no email")
-	}
-	return out, nil
 }
 
 func (s *Server) closeForm(w http.ResponseWriter, r *http.Request) error {
@@ -295,6 +229,7 @@ type dashboardView struct {
 	Waves     waveInfo        // the assessment's series, for the links to the plan, progress and next wave
 	Charts    dashboardCharts // for screens and print
 	Narrow    dashboardCharts // for phones
+	Mail      mailView        // sealed invitations: configured, and their state
 }
 
 type competencyRow struct {

@@ -3,13 +3,14 @@ package store
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/cxmhq/cxm"
 )
 
 // TestSubmissionLeavesNoTrace: on PostgreSQL every row a transaction writes
-// carries its id (xmin). After respondents with emails save drafts and
-// submit, no visible row of any table may share a transaction id with a
+// carries its id (xmin). After respondents invited by sealed mail save
+// drafts and submit, no visible row of any table may share a transaction id with a
 // response, or anyone who can read the database could join an email to
 // its answers (found by helper review; fixed by migration 0003).
 func TestSubmissionLeavesNoTrace(t *testing.T) {
@@ -20,17 +21,34 @@ func TestSubmissionLeavesNoTrace(t *testing.T) {
 		ctx := context.Background()
 		fx := newFixture(t, db)
 		id := fx.assessment.ID
-		var invs []NewInvitation
-		for i := 0; i < 3; i++ {
-			invs = append(invs, NewInvitation{TokenHash: tokenHash(), Email: string(rune('a'+i)) + "@example.com"})
+		// Sealed invitations: the addresses queued, the hashes minted by
+		// the lease holder, the messages recorded as sent.
+		addrs := []string{"a@example.com", "b@example.com", "c@example.com"}
+		batch, err := db.QueueSealedInvitations(ctx, id, addrs, time.Now())
+		must(t, err)
+		if _, ok, err := db.ClaimMailBatch(ctx, "w", time.Now(), time.Minute); !ok || err != nil {
+			t.Fatalf("claim: %v %v", ok, err)
 		}
-		must(t, db.CreateInvitations(ctx, id, invs))
+		var invs []NewInvitation
+		var hashes [][]byte
+		for i := 0; i < 3; i++ {
+			invs = append(invs, NewInvitation{TokenHash: tokenHash()})
+			hashes = append(hashes, invs[i].TokenHash)
+		}
+		if ok, err := db.MintSealedTokens(ctx, batch, "w", hashes, time.Now()); !ok || err != nil {
+			t.Fatalf("mint: %v %v", ok, err)
+		}
+		rs, err := db.QueuedRecipients(ctx, batch)
+		must(t, err)
+		for _, r := range rs {
+			must(t, db.MarkMailSent(ctx, r.ID))
+		}
 		for _, in := range invs {
 			inv, err := db.InvitationByToken(ctx, in.TokenHash)
 			must(t, err)
-			must(t, db.SaveDraft(ctx, inv.ID, cxm.Draft{Answers: map[string]int{"x": 1}}))
+			must(t, db.SaveDraft(ctx, inv.ID, DraftKey("t"), cxm.Draft{Answers: map[string]int{"x": 1}}))
 			must(t, db.SubmitResponse(ctx, inv.ID, id, cxm.StoredResponse{Attributes: map[string]string{"department": "Sales"}, Answers: []int{3}}))
-			if _, err := db.Draft(ctx, inv.ID); err != cxm.ErrNotFound {
+			if _, err := db.Draft(ctx, inv.ID, DraftKey("t")); err != cxm.ErrNotFound {
 				t.Errorf("the draft survived submission: %v", err)
 			}
 			if inv, _ := db.InvitationByToken(ctx, in.TokenHash); !inv.Used {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -21,7 +22,7 @@ const (
 	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, 0, 0`
 	assessmentCountCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
 	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at,
-	(SELECT COUNT(*) FROM invitations i WHERE i.assessment_id = a.id),
+	(SELECT COUNT(*) FROM invitations i WHERE i.assessment_id = a.id) - ` + orphanedInvitations + `,
 	(SELECT COUNT(*) FROM responses r WHERE r.assessment_id = a.id)`
 )
 
@@ -173,11 +174,10 @@ func (db *DB) SetStatus(ctx context.Context, id int64, status cxm.Status, now ti
 
 // Invitations
 
-// NewInvitation is an invitation to create: the hash of its token and the
-// respondent's email, if known ("" when links are handed out).
+// NewInvitation is an invitation to create: the hash of its token. No
+// address is ever stored with it (sealed invitations: store/sealed.go).
 type NewInvitation struct {
 	TokenHash []byte
-	Email     string
 }
 
 // invitationChunk is how many invitations one INSERT statement carries.
@@ -188,73 +188,91 @@ const invitationChunk = 200
 // nothing is stored. An unknown assessment is cxm.ErrNotFound, a closed one
 // cxm.ErrClosed.
 func (db *DB) CreateInvitations(ctx context.Context, assessmentID int64, invs []NewInvitation) error {
+	hashes := make([][]byte, len(invs))
 	for i, inv := range invs {
 		if len(inv.TokenHash) == 0 {
 			return fmt.Errorf("invitation %d: empty token hash", i)
 		}
+		hashes[i] = inv.TokenHash
 	}
 	created := now()
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var status string
-		err := tx.QueryRowContext(ctx, "SELECT status FROM assessments WHERE id = $1", assessmentID).Scan(&status)
-		if err != nil {
-			return notFound(err)
+		if err := checkOpen(ctx, tx, assessmentID); err != nil {
+			return err
 		}
-		if status != string(cxm.StatusOpen) {
-			return cxm.ErrClosed
-		}
-		var q strings.Builder
-		args := make([]any, 0, 2+2*invitationChunk)
-		for start := 0; start < len(invs); start += invitationChunk {
-			chunk := invs[start:min(start+invitationChunk, len(invs))]
-			q.Reset()
-			q.WriteString("INSERT INTO invitations (assessment_id, created_at, token_hash, email) VALUES ")
-			args = append(args[:0], assessmentID, created)
-			for i, inv := range chunk {
-				if i > 0 {
-					q.WriteString(", ")
-				}
-				fmt.Fprintf(&q, "($1, $2, $%d, $%d)", 3+2*i, 4+2*i)
-				args = append(args, inv.TokenHash, normEmail(inv.Email))
-			}
-			q.WriteString(" ON CONFLICT (token_hash) DO NOTHING")
-			res, err := tx.ExecContext(ctx, q.String(), args...)
-			if err != nil {
-				return err
-			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			if n != int64(len(chunk)) {
-				return fmt.Errorf("a token hash is already in use: %w", cxm.ErrConflict)
-			}
-			// Each new invitation is open until it is used.
-			q.Reset()
-			q.WriteString("INSERT INTO open_invitations (invitation_id) SELECT id FROM invitations WHERE token_hash IN (")
-			hashes := make([]any, len(chunk))
-			for i, inv := range chunk {
-				if i > 0 {
-					q.WriteString(", ")
-				}
-				fmt.Fprintf(&q, "$%d", i+1)
-				hashes[i] = inv.TokenHash
-			}
-			q.WriteString(")")
-			if _, err := tx.ExecContext(ctx, q.String(), hashes...); err != nil {
-				return err
-			}
-		}
-		return nil
+		return insertInvitations(ctx, tx, assessmentID, hashes, created)
 	})
 }
 
+// checkOpen is nil when the assessment is open, cxm.ErrNotFound or
+// cxm.ErrClosed otherwise.
+func checkOpen(ctx context.Context, tx *sql.Tx, assessmentID int64) error {
+	var status string
+	err := tx.QueryRowContext(ctx, "SELECT status FROM assessments WHERE id = $1", assessmentID).Scan(&status)
+	if err != nil {
+		return notFound(err)
+	}
+	if status != string(cxm.StatusOpen) {
+		return cxm.ErrClosed
+	}
+	return nil
+}
+
+// insertInvitations writes open invitations for hashes in tx, sorted by
+// hash: hashes are random, so the order the rows (and their ids) take says
+// nothing of the order the tokens were made or handed out in.
+func insertInvitations(ctx context.Context, tx *sql.Tx, assessmentID int64, hashes [][]byte, created time.Time) error {
+	hashes = slices.Clone(hashes)
+	slices.SortFunc(hashes, bytes.Compare)
+	var q strings.Builder
+	args := make([]any, 0, 2+invitationChunk)
+	for start := 0; start < len(hashes); start += invitationChunk {
+		chunk := hashes[start:min(start+invitationChunk, len(hashes))]
+		q.Reset()
+		q.WriteString("INSERT INTO invitations (assessment_id, created_at, token_hash) VALUES ")
+		args = append(args[:0], assessmentID, created)
+		for i, h := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "($1, $2, $%d)", 3+i)
+			args = append(args, h)
+		}
+		q.WriteString(" ON CONFLICT (token_hash) DO NOTHING")
+		res, err := tx.ExecContext(ctx, q.String(), args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n != int64(len(chunk)) {
+			return fmt.Errorf("a token hash is already in use: %w", cxm.ErrConflict)
+		}
+		// Each new invitation is open until it is used.
+		q.Reset()
+		q.WriteString("INSERT INTO open_invitations (invitation_id) SELECT id FROM invitations WHERE token_hash IN (")
+		for i := range chunk {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			fmt.Fprintf(&q, "$%d", i+1)
+		}
+		q.WriteString(")")
+		if _, err := tx.ExecContext(ctx, q.String(), args[2:]...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // invitationCols reads an invitation; it is used when it is no longer open.
-const invitationCols = `i.id, i.assessment_id, i.email,
+const invitationCols = `i.id, i.assessment_id,
 	NOT EXISTS (SELECT 1 FROM open_invitations o WHERE o.invitation_id = i.id), i.created_at`
 
 func scanInvitation(sc scanner, inv *cxm.Invitation) error {
-	return sc.Scan(&inv.ID, &inv.AssessmentID, &inv.Email, &inv.Used, (*timeCol)(&inv.CreatedAt))
+	return sc.Scan(&inv.ID, &inv.AssessmentID, &inv.Used, (*timeCol)(&inv.CreatedAt))
 }
 
 // InvitationByToken returns the invitation with that token hash.
@@ -282,59 +300,6 @@ func (db *DB) ListInvitations(ctx context.Context, assessmentID int64) ([]cxm.In
 			return nil
 		})
 	return list, err
-}
-
-// Drafts
-
-// SaveDraft keeps what a respondent has answered so far, replacing the
-// previous draft. The draft belongs to the open invitation and goes with it
-// when it is used. An unknown invitation is cxm.ErrNotFound; a used one is
-// cxm.ErrConflict (nothing is kept after submission).
-func (db *DB) SaveDraft(ctx context.Context, invitationID int64, d cxm.Draft) error {
-	b, err := json.Marshal(d)
-	if err != nil {
-		return err
-	}
-	return db.withWriter(ctx, func() error {
-		res, err := db.w.ExecContext(ctx, `INSERT INTO drafts (invitation_id, draft)
-			SELECT $1, $2 WHERE EXISTS (SELECT 1 FROM open_invitations WHERE invitation_id = $1)
-			ON CONFLICT (invitation_id) DO UPDATE SET draft = excluded.draft`, invitationID, string(b))
-		if isForeignKeyViolation(err) {
-			return cxm.ErrConflict // used while this was being saved
-		}
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 1 {
-			return err
-		}
-		var n int
-		if err := db.w.QueryRowContext(ctx, "SELECT COUNT(*) FROM invitations WHERE id = $1", invitationID).Scan(&n); err != nil {
-			return err
-		}
-		if n == 0 {
-			return cxm.ErrNotFound
-		}
-		return cxm.ErrConflict
-	})
-}
-
-// Draft returns an invitation's draft; none is cxm.ErrNotFound.
-func (db *DB) Draft(ctx context.Context, invitationID int64) (cxm.Draft, error) {
-	var s sql.NullString
-	err := db.readRow(ctx, "SELECT draft FROM drafts WHERE invitation_id = $1", []any{invitationID},
-		func(sc scanner) error { return sc.Scan(&s) })
-	if err != nil {
-		return cxm.Draft{}, notFound(err)
-	}
-	if !s.Valid {
-		return cxm.Draft{}, cxm.ErrNotFound
-	}
-	var d cxm.Draft
-	if err := json.Unmarshal([]byte(s.String), &d); err != nil {
-		return cxm.Draft{}, fmt.Errorf("invitation %d: stored draft: %w", invitationID, err)
-	}
-	return d, nil
 }
 
 // Responses
@@ -440,13 +405,13 @@ func (db *DB) AddResponses(ctx context.Context, assessmentID int64, rs []cxm.Sto
 		if n == 0 {
 			return cxm.ErrNotFound
 		}
-		stmt, err := tx.PrepareContext(ctx, "INSERT INTO responses (assessment_id, attributes, answers) VALUES ($1, $2, $3)")
+		stmt, err := tx.PrepareContext(ctx, submitInsert)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		for _, e := range encs {
-			if _, err := stmt.ExecContext(ctx, assessmentID, e.attrs, e.answers); err != nil {
+			if err := insertResponse(ctx, stmt, assessmentID, e.attrs, e.answers); err != nil {
 				return err
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,9 +81,18 @@ func migrations(engine string) ([]migration, error) {
 // PostgreSQL each transaction first takes an advisory lock, on SQLite it
 // begins IMMEDIATE, and the version is checked again under the lock.
 func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
+	return db.migrateUpTo(ctx, 0)
+}
+
+// migrateUpTo applies the migrations up to version last (0: all); tests
+// use it to build a database as an earlier version left it.
+func (db *DB) migrateUpTo(ctx context.Context, last int) (applied []int, err error) {
 	ms, err := migrations(db.engine)
 	if err != nil {
 		return nil, err
+	}
+	if last > 0 {
+		ms = slices.DeleteFunc(ms, func(m migration) bool { return m.version > last })
 	}
 	lock := func(tx *sql.Tx) error {
 		if db.engine != Postgres {
@@ -131,5 +141,5 @@ func (db *DB) Migrate(ctx context.Context) (applied []int, err error) {
 			applied = append(applied, m.version)
 		}
 	}
-	return applied, nil
+	return applied, db.vacuumAfter(ctx, applied)
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"errors"
 
 	"github.com/cxmhq/cxm"
@@ -43,8 +45,31 @@ const (
 	submitUse = `DELETE FROM open_invitations WHERE invitation_id = $1
 		AND EXISTS (SELECT 1 FROM invitations i JOIN assessments a ON a.id = i.assessment_id
 			WHERE i.id = $1 AND i.assessment_id = $2 AND a.status = 'open')`
-	submitInsert = "INSERT INTO responses (assessment_id, attributes, answers) VALUES ($1, $2, $3)"
+	submitInsert = "INSERT INTO responses (id, assessment_id, attributes, answers) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING"
 )
+
+// responseID is a new response's id: 63 random bits, so ids (and the order
+// rows take in SQLite's table) say nothing of the order of submissions.
+func responseID() int64 {
+	var b [8]byte
+	rand.Read(b[:])
+	return int64(binary.BigEndian.Uint64(b[:])>>1) | 1
+}
+
+// insertResponse inserts one response under a random id, drawing again in
+// the (2^-62-unlikely) case the id is taken.
+func insertResponse(ctx context.Context, insert *sql.Stmt, assessmentID int64, attrs, answers string) error {
+	for range 8 {
+		res, err := insert.ExecContext(ctx, responseID(), assessmentID, attrs, answers)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+	}
+	return errors.New("no free response id after 8 draws")
+}
 
 // SubmitResponse stores a respondent's response and uses up their
 // invitation, atomically: the invitation is marked used (only if it was not:
@@ -174,8 +199,7 @@ func submitOne(ctx context.Context, tx *sql.Tx, use, insert *sql.Stmt, s *submis
 		}
 		return nil
 	}
-	_, err = insert.ExecContext(ctx, s.assessmentID, s.attrs, s.answers)
-	return err
+	return insertResponse(ctx, insert, s.assessmentID, s.attrs, s.answers)
 }
 
 // whyNotSubmitted says why a submission's invitation could not be used.

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/mail"
 	"github.com/cxmhq/cxm/server"
 	"github.com/cxmhq/cxm/store"
 	"github.com/spf13/cobra"
@@ -52,6 +53,9 @@ func newServeCmd() *cobra.Command {
 facilitators run assessments and read results in the browser, scripts use the
 JSON API under /api/v1 (described at /api/v1/openapi.json).
 
+With --smtp and --mail-from, cxm sends sealed invitations and reminders itself:
+each instance runs a mail worker over the queue kept in the database.
+
 The database is migrated on start. While no administrator exists, a one-time
 setup link is printed. SIGINT or SIGTERM stop it gracefully: requests in
 flight are finished first.`,
@@ -64,6 +68,8 @@ flight are finished first.`,
 	logLevel := cmd.Flags().String("log-level", "info", "log level: debug, info, warn, error")
 	proxies := cmd.Flags().String("trusted-proxy", "", "addresses or CIDR ranges (comma-separated) of proxies whose X-Forwarded-For tells the client's address")
 	checks := cmd.Flags().Int("max-password-checks", 0, "password checks (64 MiB each) run at once; 0: the number of processors, at most 4")
+	smtpURL := cmd.Flags().String("smtp", "", "send sealed invitations and reminders through this SMTP server: smtp://user:password@host:587 (STARTTLS) or smtps://host:465 (TLS)")
+	mailFrom := cmd.Flags().String("mail-from", "", "the From address of the mail cxm sends (required with --smtp)")
 	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
 		var level slog.Level
 		if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
@@ -84,7 +90,21 @@ flight are finished first.`,
 			return err
 		}
 		defer db.Close()
-		srv := server.New(db, log, server.Config{BaseURL: *baseURL, SecureCookies: *secure, TrustedProxies: trusted, MaxPasswordChecks: *checks})
+		worker, err := newMailWorker(db, log, *smtpURL, *mailFrom, *baseURL)
+		if err != nil {
+			return err
+		}
+		cfg := server.Config{BaseURL: *baseURL, SecureCookies: *secure, TrustedProxies: trusted, MaxPasswordChecks: *checks}
+		if worker != nil {
+			cfg.Mail = worker
+			wctx, cancel := context.WithCancel(ctx)
+			done := make(chan struct{})
+			go func() { defer close(done); worker.Run(wctx) }()
+			// After the requests: the message being sent is finished, the
+			// leases given up.
+			defer func() { cancel(); <-done }()
+		}
+		srv := server.New(db, log, cfg)
 		ln, err := net.Listen("tcp", *addr)
 		if err != nil {
 			return err
@@ -105,6 +125,36 @@ flight are finished first.`,
 		return serveUntilDone(ctx, log, ln, srv.Handler(), db.Engine(), base)
 	}
 	return cmd
+}
+
+// newMailWorker is the mail worker for --smtp, or nil without it.
+func newMailWorker(db *store.DB, log *slog.Logger, smtpURL, from, baseURL string) (*mail.Worker, error) {
+	if smtpURL == "" {
+		if from != "" {
+			return nil, usagef("--mail-from needs --smtp: the SMTP server to send through")
+		}
+		return nil, nil
+	}
+	client, err := mail.NewClient(smtpURL)
+	if err != nil {
+		return nil, usagef("--smtp: %v", err)
+	}
+	if from == "" {
+		return nil, usagef("--smtp needs --mail-from: the address cxm's mail comes from")
+	}
+	if _, err := (mail.Message{From: from, To: "x@example.org"}).Bytes(); err != nil {
+		return nil, usagef("--mail-from: %v", err)
+	}
+	if baseURL == "" {
+		return nil, usagef("--smtp needs --base-url: the links cxm mails must point at cxm's public address")
+	}
+	base := strings.TrimRight(baseURL, "/")
+	log.Info("mail is sent through", "smtp", client.String(), "from", from)
+	return mail.NewWorker(db, client, mail.Config{
+		From: from, Log: log,
+		Link: func(token string) string { return base + "/r/" + token },
+		Mint: func() (string, []byte) { t := server.NewToken(); return t, server.HashToken(t) },
+	}), nil
 }
 
 // serveUntilDone serves until ctx ends, then drains requests in flight.

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cxmhq/cxm/internal/smtptest"
 	_ "modernc.org/sqlite"
 )
 
@@ -206,5 +207,87 @@ func TestAccountsAndBackup(t *testing.T) {
 	var email string
 	if err := conn.QueryRow("SELECT email FROM users").Scan(&email); err != nil || email != "ann@example.com" {
 		t.Errorf("the backup holds %q, %v", email, err)
+	}
+}
+
+// TestServeSendsSealedInvitations: cxm serve --smtp --mail-from sends the
+// sealed invitations queued through the API to a real SMTP server, with
+// links on --base-url; the flags are checked before anything starts.
+func TestServeSendsSealedInvitations(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "cxm.db")
+	smtpSrv := smtptest.Start(t, smtptest.Options{User: "cxm", Password: "s3cret"})
+	for _, bad := range [][]string{
+		{"--smtp", smtpSrv.URL()},
+		{"--smtp", smtpSrv.URL(), "--mail-from", "cx@example.org"},
+		{"--smtp", "http://x", "--mail-from", "cx@example.org", "--base-url", "http://x"},
+		{"--mail-from", "cx@example.org"},
+		{"--smtp", smtpSrv.URL(), "--mail-from", "not an address", "--base-url", "http://x"},
+	} {
+		o := runCxm(t, "", append([]string{"serve", "--db", db, "--addr", "127.0.0.1:0"}, bad...)...)
+		if o.code != 2 || strings.Contains(o.stderr, "s3cret") {
+			t.Errorf("serve %v: exit %d: %s", bad, o.code, o.stderr)
+		}
+	}
+	if o := runCxm(t, "long enough secret\n", "user", "add", "--db", db, "--email", "ann@example.com", "--role", "facilitator", "--password-stdin"); o.code != 0 {
+		t.Fatal(o.stderr)
+	}
+	o := runCxm(t, "", "token", "create", "--db", db, "--email", "ann@example.com")
+	token := strings.TrimSpace(o.stdout)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	base := "http://" + addr
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errs lockedBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--db", db, "--addr", addr, "--base-url", base,
+			"--smtp", smtpSrv.URL(), "--mail-from", "CX Team <cx@example.org>"}, strings.NewReader(""), &out, &errs)
+	}()
+	defer func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Errorf("serve exited %d: %s", code, errs.String())
+		}
+	}()
+	call := func(path, body string) (int, string) {
+		for range 100 {
+			req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				time.Sleep(50 * time.Millisecond) // not listening yet
+				continue
+			}
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			return resp.StatusCode, string(b)
+		}
+		t.Fatalf("cxm serve did not answer: %s", errs.String())
+		return 0, ""
+	}
+	status, body := call("/api/v1/assessments", `{"name":"Q1","framework":"temkin-four"}`)
+	if status != 201 {
+		t.Fatalf("create assessment: %d %s", status, body)
+	}
+	id := regexp.MustCompile(`"id": ?(\d+)`).FindStringSubmatch(body)[1]
+	emails := `["a@example.org","b@example.org","c@example.org","d@example.org","e@example.org"]`
+	if status, body = call("/api/v1/assessments/"+id+"/invitations", `{"emails":`+emails+`}`); status != 202 || !regexp.MustCompile(`"queued": ?5\b`).MatchString(body) {
+		t.Fatalf("sealed invitations: %d %q", status, body)
+	}
+	msgs := smtpSrv.Wait(5, 10*time.Second)
+	if len(msgs) != 5 {
+		t.Fatalf("%d messages sent, want 5: %s", len(msgs), errs.String())
+	}
+	for _, m := range msgs {
+		h, text, err := m.Parsed()
+		if err != nil || !regexp.MustCompile(regexp.QuoteMeta(base)+`/r/[A-Za-z0-9_-]{43}\r\n`).MatchString(text) || h["From"] != `"CX Team" <cx@example.org>` {
+			t.Fatalf("message to %v: %v %q %v", m.To, h, text, err)
+		}
 	}
 }
