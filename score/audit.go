@@ -233,11 +233,46 @@ func (t *auditTable) exposed(hidden [][]bool) []int {
 	if !candidate {
 		return nil
 	}
+	// Columns near the first one first (differing in one attribute, then
+	// two, ...): in a well-filled table these alone span the column space,
+	// so the search for a basis ends early and every other column costs
+	// only a few additions.
+	near := make([]int, len(cols))
+	for j, sup := range cols {
+		near[j] = distance(sup, cols[0])
+	}
+	order := make([]int, len(cols))
+	for j := range order {
+		order[j] = j
+	}
+	sort.SliceStable(order, func(x, y int) bool { return near[order[x]] < near[order[y]] })
+	sorted := make([][]int32, len(cols))
+	for i, j := range order {
+		sorted[i] = cols[j]
+	}
 	var out []int
-	for j, ess := range essential(int(rows), cols, rank) {
-		if ess && size[j] == 1 && t.cells[only[j]].n < t.k {
+	for i, ess := range essential(int(rows), sorted, rank) {
+		if j := order[i]; ess && size[j] == 1 && t.cells[only[j]].n < t.k {
 			out = append(out, only[j])
 		}
 	}
+	sort.Ints(out)
 	return out
+}
+
+// distance counts the rows in one support and not the other (both sorted
+// ascending, as built: row 0, then one row per attribute in order).
+func distance(a, b []int32) int {
+	d, i, j := 0, 0, 0
+	for i < len(a) || j < len(b) {
+		switch {
+		case j == len(b) || i < len(a) && a[i] < b[j]:
+			d, i = d+1, i+1
+		case i == len(a) || b[j] < a[i]:
+			d, j = d+1, j+1
+		default:
+			i, j = i+1, j+1
+		}
+	}
+	return d
 }
