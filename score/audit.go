@@ -68,9 +68,24 @@ func (s *Scorer) audit(ags []*attrGroups) {
 	}
 	sort.Slice(idx, func(x, y int) bool { return lessInts(vals[idx[x]], vals[idx[y]]) })
 
+	var done []int // competencies audited so far
+	starts := map[int][][]bool{}
 	for c := range s.comps {
 		if s.comps[c].index.n == 0 {
 			continue
+		}
+		if d := sameTable(ags, all, done, starts, c); d >= 0 {
+			// Respondents usually answer every competency: the same
+			// table and the same starting point give the same answer.
+			for _, ag := range ags {
+				copy(ag.hiddenFor[c], ag.hiddenFor[d])
+			}
+			continue
+		}
+		done = append(done, c)
+		start := make([][]bool, len(ags))
+		for a, ag := range ags {
+			start[a] = append([]bool(nil), ag.hiddenFor[c]...)
 		}
 		t := &auditTable{k: s.opts.MinGroup, counts: make([][]int, len(ags))}
 		hidden := make([][]bool, len(ags))
@@ -87,7 +102,31 @@ func (s *Scorer) audit(ags []*attrGroups) {
 			}
 		}
 		t.run(hidden)
+		starts[c] = start
 	}
+}
+
+// sameTable returns an audited competency whose table equals c's (every
+// cell includes as many respondents) and whose groups hidden before the
+// audit were those hidden for c now, or −1.
+func sameTable(ags []*attrGroups, cells []*cellAcc, done []int, starts map[int][][]bool, c int) int {
+next:
+	for _, d := range done {
+		for _, cell := range cells {
+			if cell.inc[c] != cell.inc[d] {
+				continue next
+			}
+		}
+		for a, ag := range ags {
+			for g, h := range ag.hiddenFor[c] {
+				if h != starts[d][a][g] {
+					continue next
+				}
+			}
+		}
+		return d
+	}
+	return -1
 }
 
 func lessInts(a, b []int) bool {
@@ -247,11 +286,13 @@ func (t *auditTable) exposed(hidden [][]bool) []int {
 	}
 	sort.SliceStable(order, func(x, y int) bool { return near[order[x]] < near[order[y]] })
 	sorted := make([][]int32, len(cols))
+	want := make([]bool, len(cols))
 	for i, j := range order {
 		sorted[i] = cols[j]
+		want[i] = size[j] == 1 && t.cells[only[j]].n < t.k
 	}
 	var out []int
-	for i, ess := range essential(int(rows), sorted, rank) {
+	for i, ess := range essential(int(rows), sorted, rank, want) {
 		if j := order[i]; ess && size[j] == 1 && t.cells[only[j]].n < t.k {
 			out = append(out, only[j])
 		}

@@ -456,3 +456,106 @@ func TestAdjugateExact(t *testing.T) {
 		}
 	}
 }
+
+// TestEssentialModMatchesRat: where the modular method answers, it agrees
+// with the rationals on every wanted column; it answers most of these
+// tables, exposed columns included (proved by their certificates).
+func TestEssentialModMatchesRat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	answered, exposed := 0, 0
+	for trial := 0; trial < 500; trial++ {
+		na := 2 + rng.IntN(3)
+		sizes := make([]int, na)
+		R, bound := 1, 1
+		hidden := make([]bool, na)
+		var cols [][]int32
+		seen := map[string]bool{}
+		for a := range sizes {
+			sizes[a] = 1 + rng.IntN(5)
+			R += sizes[a]
+		}
+		for j := 0; j < 3+rng.IntN(60); j++ {
+			sup := []int32{0}
+			off := int32(1)
+			for a, s := range sizes {
+				if v := rng.IntN(s + 1); v < s {
+					sup = append(sup, off+int32(v))
+				} else {
+					hidden[a] = true
+				}
+				off += int32(s)
+			}
+			if key := fmt.Sprint(sup); !seen[key] {
+				seen[key] = true
+				cols = append(cols, sup)
+			}
+		}
+		// The audit's bound: 1 + Σ (values present − 1), hidden values
+		// counting as one more value.
+		for a, s := range sizes {
+			bound += s - 1
+			if hidden[a] {
+				bound++
+			}
+		}
+		want := make([]bool, len(cols))
+		for j := range want {
+			want[j] = rng.IntN(2) == 0
+		}
+		got, ok := essentialMod(R, cols, bound, want)
+		if !ok {
+			continue
+		}
+		answered++
+		rat := essentialRat(R, cols)
+		for j := range cols {
+			if want[j] && got[j] != rat[j] {
+				t.Fatalf("trial %d column %d: modular %v, rationals %v (columns %v)", trial, j, got[j], rat[j], cols)
+			}
+			if want[j] && got[j] {
+				exposed++
+			}
+		}
+	}
+	t.Logf("answered %d of 500, %d exposed columns certified", answered, exposed)
+	if answered < 100 || exposed < 50 {
+		t.Errorf("answered %d tables, certified %d exposed columns", answered, exposed)
+	}
+}
+
+func TestReconstruct(t *testing.T) {
+	for _, f := range [][2]int64{{0, 1}, {1, 1}, {-1, 1}, {1, 2}, {-3, 2}, {7, 12}, {-5, 9}, {1<<29 + 3, 1<<29 - 1}} {
+		y := mulMod(uint64((f[0]%mersenne+mersenne)%mersenne), invMod(uint64(f[1])))
+		n, d, ok := reconstruct(y)
+		if !ok || n*f[1] != f[0]*d || d <= 0 {
+			t.Errorf("%d/%d: got %d/%d ok %v", f[0], f[1], n, d, ok)
+		}
+	}
+}
+
+// BenchmarkAuditSparse is the audit's hard case: 100,000 respondents spread
+// uniformly over many attributes of many values, so almost every cell holds
+// one respondent (every cell a candidate, the matrix as large as it gets).
+// 8×100 is the most a closed attribute list allows (§4.12).
+func BenchmarkAuditSparse(b *testing.B) {
+	for _, size := range [][2]int{{4, 30}, {8, 30}, {8, 100}} {
+		b.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(b *testing.B) {
+			attrs := make([]string, size[0])
+			for a := range attrs {
+				attrs[a] = fmt.Sprint("x", a)
+			}
+			s, _ := New(tiny(cxm.RuleWeakestLink), Options{Attributes: attrs, GroupBy: attrs})
+			rng := rand.New(rand.NewPCG(1, 1))
+			vals := make([]string, size[0])
+			for i := 0; i < 100000; i++ {
+				for a := range vals {
+					vals[a] = fmt.Sprint(rng.IntN(size[1]))
+				}
+				s.Add(Response{Answers: []int{1 + i%5, 2, 3, 4, 5, 1 + i%3, 2, 3}, Attrs: vals})
+			}
+			for b.Loop() {
+				s.Result()
+			}
+		})
+	}
+}

@@ -4,15 +4,20 @@ import "math/big"
 
 // essential reports, for each column of a 0/1 matrix with R rows whose
 // columns are given by their supports (distinct columns, every one holding
-// row 0), whether it is outside the span of the other columns. maxRank is an
+// row 0) and that is marked in want, whether it is outside the span of the
+// other columns; columns not wanted may read false either way. maxRank is an
 // upper bound of the matrix's rank: the search for a column basis stops when
 // it is reached.
 //
-// The answer is exact. Integer arithmetic with the entries kept below 2³¹
-// (so no product or difference can overflow, and every division is checked
-// to leave no remainder) answers in almost every case; a table whose numbers
-// grow beyond that is answered again with rationals (math/big).
-func essential(R int, cols [][]int32, maxRank int) []bool {
+// The answer is exact, by the first of three methods that can give it:
+// arithmetic modulo a prime where that proves the answer (essentialMod:
+// fast, and answers almost every large table), integer arithmetic with the
+// entries kept below 2³¹ so that nothing can overflow and every division is
+// checked to leave no remainder (essentialInt), and rationals (math/big).
+func essential(R int, cols [][]int32, maxRank int, want []bool) []bool {
+	if ess, ok := essentialMod(R, cols, maxRank, want); ok {
+		return ess
+	}
 	if ess, ok := essentialInt(R, cols, maxRank); ok {
 		return ess
 	}
