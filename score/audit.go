@@ -209,42 +209,85 @@ func (t *auditTable) smallest(hidden [][]bool, a int) (int, bool) {
 // exposed lists the cells holding 1 to k − 1 respondents included whose sum
 // follows from the shown sums.
 func (t *auditTable) exposed(hidden [][]bool) []int {
-	// Rows: 0 is the total, then every shown group.
-	rowOf := make([][]int32, len(hidden))
-	rows := int32(1)
-	rank := 1 // an upper bound of the rank of M: 1 + Σ (merged values − 1)
+	rowOf, rows := shownRows(hidden)
+	m := t.merge(rowOf)
+	want := make([]bool, len(m.cols))
+	some := false
+	for j := range m.cols {
+		want[j] = m.size[j] == 1 && t.cells[m.only[j]].n < t.k
+		some = some || want[j]
+	}
+	if !some {
+		return nil
+	}
+	order := nearFirst(m.cols)
+	sorted := make([][]int32, len(order))
+	sortedWant := make([]bool, len(order))
+	for i, j := range order {
+		sorted[i], sortedWant[i] = m.cols[j], want[j]
+	}
+	var out []int
+	for i, ess := range essential(rows, sorted, m.rankBound, sortedWant) {
+		if j := order[i]; ess && want[j] {
+			out = append(out, m.only[j])
+		}
+	}
+	sort.Ints(out)
+	return out
+}
+
+// shownRows numbers the rows of M: 0 is the total, then every shown group
+// (rowOf[a][g]; −1 for a hidden group).
+func shownRows(hidden [][]bool) (rowOf [][]int32, rows int) {
+	rowOf = make([][]int32, len(hidden))
+	rows = 1
 	for a, h := range hidden {
 		rowOf[a] = make([]int32, len(h))
-		shown := 0
 		for g, hid := range h {
 			rowOf[a][g] = -1
 			if !hid {
-				rowOf[a][g] = rows
+				rowOf[a][g] = int32(rows)
 				rows++
-				shown++
 			}
 		}
-		rank += shown - 1
 	}
-	hasHidden := make([]bool, len(hidden))
-	// Merge cells with identical columns.
-	var cols [][]int32 // support of each distinct column
-	var size []int     // cells in it
-	var only []int     // its cell when it holds one
+	return rowOf, rows
+}
+
+// merged is M with cells of identical columns merged: each distinct
+// column's support (row 0, then its shown group in each attribute), how
+// many cells share it and, when one does, which; and 1 + Σ (values − 1),
+// the hidden values of an attribute counting as one value, an upper bound
+// of the rank of M.
+type merged struct {
+	cols      [][]int32
+	size      []int
+	only      []int
+	rankBound int
+}
+
+func (t *auditTable) merge(rowOf [][]int32) merged {
+	var m merged
+	values := make([]int, len(rowOf)) // shown groups with someone, + 1 for any hidden
+	seenValue := make([]map[int32]bool, len(rowOf))
+	for a := range seenValue {
+		seenValue[a] = map[int32]bool{}
+	}
 	index := map[string]int{}
-	key := make([]byte, 0, 4*len(hidden))
+	key := make([]byte, 0, 4*len(rowOf))
 	for i, cell := range t.cells {
 		key = key[:0]
 		for a, g := range cell.vals {
 			r := rowOf[a][g]
-			if r < 0 {
-				hasHidden[a] = true
+			if !seenValue[a][r] {
+				seenValue[a][r] = true
+				values[a]++
 			}
 			key = binary.LittleEndian.AppendUint32(key, uint32(r))
 		}
 		j, seen := index[string(key)]
 		if !seen {
-			j = len(cols)
+			j = len(m.cols)
 			index[string(key)] = j
 			sup := []int32{0}
 			for a, g := range cell.vals {
@@ -252,30 +295,24 @@ func (t *auditTable) exposed(hidden [][]bool) []int {
 					sup = append(sup, r)
 				}
 			}
-			cols = append(cols, sup)
-			size = append(size, 0)
-			only = append(only, i)
+			m.cols = append(m.cols, sup)
+			m.size = append(m.size, 0)
+			m.only = append(m.only, i)
 		}
-		size[j]++
+		m.size[j]++
 	}
-	for _, h := range hasHidden {
-		if h {
-			rank++ // the hidden values of an attribute read as one more value
-		}
+	m.rankBound = 1
+	for _, v := range values {
+		m.rankBound += v - 1
 	}
-	candidate := false
-	for j := range cols {
-		if n := t.cells[only[j]].n; size[j] == 1 && n < t.k {
-			candidate = true
-		}
-	}
-	if !candidate {
-		return nil
-	}
-	// Columns near the first one first (differing in one attribute, then
-	// two, ...): in a well-filled table these alone span the column space,
-	// so the search for a basis ends early and every other column costs
-	// only a few additions.
+	return m
+}
+
+// nearFirst orders the columns by how far they are from the first one
+// (differing in one attribute, then two, ...): in a well-filled table the
+// nearest alone span the column space, so the search for a basis ends
+// early and every other column costs only a few additions.
+func nearFirst(cols [][]int32) []int {
 	near := make([]int, len(cols))
 	for j, sup := range cols {
 		near[j] = distance(sup, cols[0])
@@ -285,20 +322,7 @@ func (t *auditTable) exposed(hidden [][]bool) []int {
 		order[j] = j
 	}
 	sort.SliceStable(order, func(x, y int) bool { return near[order[x]] < near[order[y]] })
-	sorted := make([][]int32, len(cols))
-	want := make([]bool, len(cols))
-	for i, j := range order {
-		sorted[i] = cols[j]
-		want[i] = size[j] == 1 && t.cells[only[j]].n < t.k
-	}
-	var out []int
-	for i, ess := range essential(int(rows), sorted, rank, want) {
-		if j := order[i]; ess && size[j] == 1 && t.cells[only[j]].n < t.k {
-			out = append(out, only[j])
-		}
-	}
-	sort.Ints(out)
-	return out
+	return order
 }
 
 // distance counts the rows in one support and not the other (both sorted

@@ -30,8 +30,15 @@ other columns are attributes such as department) against a framework, and
 print each competency's score with its 95% confidence interval, stage and
 agreement, the weakest link and what it means, and breakdowns by attribute.
 
-Groups of fewer than --min-group respondents are never shown (nor any group
-whose figures could be recovered from the others by subtraction).
+Groups of fewer than --min-group respondents are never shown, nor any group
+whose figures would let a reader compute those of fewer respondents from the
+others, within one attribute or across several broken down together (for
+example department and level). Every statement's answers are in the JSON
+output ("items"); the server withholds those answered by fewer than k.
+
+The verdict says when the weakest competency cannot be told apart from
+others (a paired t-test, respondent by respondent) and when a score's 95%
+interval spans stages; alpha is explained in words.
 
 Exit status: 0 scored, 1 bad input (nothing is printed but the errors,
 each with file:line:column), 2 wrong usage.`,
