@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -266,5 +267,61 @@ func TestScoreTableSaysUncertainty(t *testing.T) {
 	}
 	if strings.Contains(o.stdout, "weakest link") {
 		t.Errorf("calls a tied competency the weakest link:\n%s", o.stdout)
+	}
+}
+
+// TestScoreAuditAcrossAttributes is issue 7's attack through the command
+// line: Sales = 5 managers + 1 staff, Ops = 6 staff, k = 5. Broken down by
+// department and level, every group holds at least 5, yet n·score of Sales
+// minus that of manager would be the lone Sales staff member's answers.
+// The audit (§4.11) hides both departments for every competency and keeps
+// level: no figure of Sales is printed.
+func TestScoreAuditAcrossAttributes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("department,level,a1,a2,a3,a4,b1,b2,b3,g1,g2\n")
+	row := func(dept, level string, i int) {
+		fmt.Fprintf(&b, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", dept, level, 1+i%5, 1+(i+1)%5, 1+(i+2)%5, 1+(i+3)%5, 1+(i*2)%5, 3, 4, 1+i%4, 2)
+	}
+	for i := 0; i < 5; i++ {
+		row("Sales", "manager", i)
+	}
+	row("Sales", "staff", 5)
+	for i := 6; i < 12; i++ {
+		row("Ops", "staff", i)
+	}
+	o := runCxm(t, b.String(), "score", "--framework", refFramework, "--group-by", "department,level", "--format", "json", "-")
+	if o.code != 0 {
+		t.Fatalf("exit %d: %s", o.code, o.stderr)
+	}
+	var res struct {
+		Groups map[string][]struct {
+			Value        string
+			N            int
+			Competencies []struct {
+				Score      *float64
+				Suppressed bool
+			}
+		}
+		Suppressed map[string]int
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range res.Groups["department"] {
+		for _, c := range g.Competencies {
+			if c.Score != nil || !c.Suppressed {
+				t.Errorf("department %s shows a score", g.Value)
+			}
+		}
+	}
+	for _, g := range res.Groups["level"] {
+		for _, c := range g.Competencies {
+			if c.Score == nil {
+				t.Errorf("level %s is hidden", g.Value)
+			}
+		}
+	}
+	if res.Suppressed["department"] != 2 || res.Suppressed["level"] != 0 || len(res.Groups["level"]) != 2 {
+		t.Errorf("suppressed %v, level groups %v", res.Suppressed, res.Groups["level"])
 	}
 }
