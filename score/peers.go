@@ -22,8 +22,14 @@ type PeerPosition struct {
 	Peers      int     `json:"peers"`
 }
 
+// TieTolerance is how far apart two scores may be and still be equal
+// (§5.3): a score is a mean computed in floating point, and the same answers
+// in another order must not change a percentile.
+const TieTolerance = 1e-9
+
 // Percentile is 100 · (number of peers below x + ½ · number equal to x) / n,
-// on 0..100; NaN when there are no peers.
+// on 0..100, where a peer within TieTolerance of x is equal; NaN when there
+// are no peers.
 func Percentile(x float64, peers []float64) float64 {
 	if len(peers) == 0 {
 		return math.NaN()
@@ -31,10 +37,10 @@ func Percentile(x float64, peers []float64) float64 {
 	below, equal := 0, 0
 	for _, p := range peers {
 		switch {
+		case math.Abs(p-x) <= TieTolerance:
+			equal++
 		case p < x:
 			below++
-		case p == x:
-			equal++
 		}
 	}
 	return 100 * (float64(below) + 0.5*float64(equal)) / float64(len(peers))

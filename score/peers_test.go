@@ -196,3 +196,26 @@ func TestPeerPositionJSON(t *testing.T) {
 		t.Errorf("got %s\nwant %s", b, want)
 	}
 }
+
+// TestPercentileTieRule is issue 7's case: two peers gave the same answers
+// in another order, so their means came out 67.68867924528297 and
+// 67.688679245283 (3e-14 apart). Seven peers: 40, 50, 55.5 and 60 below,
+// those two, and 80. Counting the second as above gave (4 + ½·1)/7 = 64.3;
+// both are equal (§5.3: within 1e-9), so it is (4 + ½·2)/7 = 71.43.
+func TestPercentileTieRule(t *testing.T) {
+	peers := []float64{40, 50, 55.5, 60, 67.68867924528297, 67.688679245283, 80}
+	for _, x := range []float64{67.68867924528297, 67.688679245283} {
+		if got := Percentile(x, peers); got != 100*5.0/7 {
+			t.Errorf("percentile of %v = %v, want 71.43", x, got)
+		}
+	}
+	// Just outside the tolerance a peer is below again: 60 + 2e-9 has 4
+	// peers below (4/7 = 57.14); 60 + 0.5e-9 has 3 below and 60 equal
+	// (3.5/7 = 50).
+	if got := Percentile(60+2e-9, peers); got != 100*4.0/7 {
+		t.Errorf("60 + 2e-9: %v, want 57.14", got)
+	}
+	if got := Percentile(60+0.5e-9, peers); got != 100*3.5/7 {
+		t.Errorf("60 + 0.5e-9: %v, want 50 (equal to 60)", got)
+	}
+}

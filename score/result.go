@@ -35,17 +35,38 @@ type Competency struct {
 	Rwg      *float64    `json:"rwg"`
 	Complete int         `json:"complete"` // respondents who answered every item: the base of alpha and rwg
 	Stage    string      `json:"stage"`
-	Weak     bool        `json:"weak"` // below the framework's weak_below
+	// StageRange is [stage of ci[0], stage of ci[1]], each end clamped to
+	// 0..100 (§4.10); nil when ci is.
+	StageRange *[2]string `json:"stage_range"`
+	Weak       bool       `json:"weak"` // below the framework's weak_below
 }
 
 // Overall is the organization-level verdict (§4.7–4.8). Mean, Weakest and
 // Stage are empty when no competency could be scored.
 type Overall struct {
-	Rule      string      `json:"rule"`
-	Mean      *float64    `json:"mean"`
-	Weakest   string      `json:"weakest"`
-	Stage     string      `json:"stage"`
-	Diagnosis []Diagnosis `json:"diagnosis"`
+	Rule    string   `json:"rule"`
+	Mean    *float64 `json:"mean"`
+	Weakest string   `json:"weakest"`
+	Stage   string   `json:"stage"`
+	// StageRange is the weakest competency's stage range under rule
+	// weakest-link, nil under rule mean (§4.10).
+	StageRange *[2]string `json:"stage_range"`
+	// TiedWith lists, in file order, the competencies the weakest cannot be
+	// told apart from (§4.10); the weakest link is clear only when empty.
+	TiedWith    []string     `json:"tied_with"`
+	Comparisons []Comparison `json:"comparisons"`
+	Diagnosis   []Diagnosis  `json:"diagnosis"`
+}
+
+// Comparison is the paired comparison of another scored competency with the
+// weakest, over the M respondents included in both (§4.10): Diff is the mean
+// of index(competency) − index(weakest), P the two-sided paired t-test.
+// Diff is nil when M = 0, P when M < 2.
+type Comparison struct {
+	Competency string   `json:"competency"`
+	M          int      `json:"m"`
+	Diff       *float64 `json:"diff"`
+	P          *float64 `json:"p"`
 }
 
 // Diagnosis is one weak competency with its weakness label, lowest first.
@@ -59,12 +80,17 @@ type Diagnosis struct {
 // respondents who answered Min+i (raw answers, before reversal); Index is
 // the mean item value after reversal on the 0..100 scale, so the lowest
 // indices are the weakest statements whatever their keying.
+//
+// In the server's mode (Options.Withhold) an item answered by fewer than k
+// respondents has neither (§4.12): Index and Counts are nil and Withheld is
+// true.
 type Item struct {
 	ID         string   `json:"id"`
 	Competency string   `json:"competency"`
 	N          int      `json:"n"`
 	Index      *float64 `json:"index"`
 	Counts     []int    `json:"counts"`
+	Withheld   bool     `json:"withheld,omitempty"`
 }
 
 // Group is one shown group of a breakdown (§4.9).

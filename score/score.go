@@ -8,7 +8,9 @@
 package score
 
 import (
+	"encoding/binary"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -55,6 +57,16 @@ type Scorer struct {
 	groups   []map[string]*groupAcc
 	n        int
 	groupBuf []*groupAcc
+	// pairs[c1*C+c2], c1 < c2, accumulates index(c2) − index(c1) over the
+	// respondents included in both, for the paired comparisons of §4.10:
+	// the weakest is known only at the end, so every pair is kept.
+	pairs   []moments
+	indexes []float64 // per competency, this respondent's index (NaN: left out)
+	// cells counts respondents per combination of the breakdown's values,
+	// for the disclosure audit across attributes (§4.11); only with two or
+	// more attributes.
+	cells  map[string]*cellAcc
+	keyBuf []byte
 }
 
 type itemInfo struct {
@@ -72,9 +84,19 @@ type compAcc struct {
 }
 
 type groupAcc struct {
+	id    int // order of first appearance within its attribute; a key, never shown
 	value string
 	n     int
 	comps []moments
+}
+
+// cellAcc is one cell of §4.11: how many respondents hold its combination of
+// values (ids of groupAcc, one per attribute) and how many are included in
+// each competency.
+type cellAcc struct {
+	groups []int
+	n      int
+	inc    []int
 }
 
 // New returns a Scorer for framework f.
@@ -94,6 +116,8 @@ func New(f *cxm.Framework, o Options) (*Scorer, error) {
 		acc.hi = len(s.items)
 		s.comps = append(s.comps, acc)
 	}
+	s.pairs = make([]moments, len(s.comps)*len(s.comps))
+	s.indexes = make([]float64, len(s.comps))
 	s.counts = make([][]int, len(s.items))
 	for i := range s.counts {
 		s.counts[i] = make([]int, f.Scale.Options())
@@ -114,6 +138,9 @@ func New(f *cxm.Framework, o Options) (*Scorer, error) {
 		}
 		s.groupBy = append(s.groupBy, i)
 		s.groups = append(s.groups, map[string]*groupAcc{})
+	}
+	if len(o.GroupBy) >= 2 {
+		s.cells = map[string]*cellAcc{}
 	}
 	return s, nil
 }
@@ -158,13 +185,14 @@ func (s *Scorer) Add(r Response) error {
 		v := r.Attrs[ai]
 		g := s.groups[gi][v]
 		if g == nil {
-			g = &groupAcc{value: v, comps: make([]moments, len(s.comps))}
+			g = &groupAcc{id: len(s.groups[gi]), value: v, comps: make([]moments, len(s.comps))}
 			s.groups[gi][v] = g
 		}
 		g.n++
 		gs = append(gs, g)
 	}
 	s.groupBuf = gs
+	cell := s.cell(gs)
 
 	span := float64(sc.Max - sc.Min)
 	for c := range s.comps {
@@ -183,11 +211,16 @@ func (s *Scorer) Add(r Response) error {
 			answered++
 		}
 		j := acc.hi - acc.lo
+		s.indexes[c] = math.NaN()
 		if 2*answered < j { // fewer than ceil(J/2) answered (§4.1)
 			continue
 		}
 		index := 100 * (sumWV/sumW - float64(sc.Min)) / span
+		s.indexes[c] = index
 		acc.index.add(index)
+		if cell != nil {
+			cell.inc[c]++
+		}
 		for _, g := range gs {
 			g.comps[c].add(index)
 		}
@@ -201,7 +234,49 @@ func (s *Scorer) Add(r Response) error {
 			acc.total.add(float64(total))
 		}
 	}
+	s.addPairs()
 	return nil
+}
+
+// addPairs adds this respondent's differences to every pair of competencies
+// it is included in.
+func (s *Scorer) addPairs() {
+	nc := len(s.comps)
+	for c1, x1 := range s.indexes {
+		if math.IsNaN(x1) {
+			continue
+		}
+		for c2 := c1 + 1; c2 < nc; c2++ {
+			if x2 := s.indexes[c2]; !math.IsNaN(x2) {
+				s.pairs[c1*nc+c2].add(x2 - x1)
+			}
+		}
+	}
+}
+
+// cell returns the §4.11 cell of a respondent in groups gs (one per
+// attribute), nil when fewer than two attributes are broken down. The key
+// is the groups' ids, 4 bytes each; looking up string(buf) does not
+// allocate.
+func (s *Scorer) cell(gs []*groupAcc) *cellAcc {
+	if s.cells == nil {
+		return nil
+	}
+	buf := s.keyBuf[:0]
+	for _, g := range gs {
+		buf = binary.LittleEndian.AppendUint32(buf, uint32(g.id))
+	}
+	s.keyBuf = buf
+	c := s.cells[string(buf)]
+	if c == nil {
+		c = &cellAcc{groups: make([]int, len(gs)), inc: make([]int, len(s.comps))}
+		for i, g := range gs {
+			c.groups[i] = g.id
+		}
+		s.cells[string(buf)] = c
+	}
+	c.n++
+	return c
 }
 
 // value applies reverse keying (§3).
@@ -223,7 +298,7 @@ func (s *Scorer) Result() *Result {
 		MinGroup:     s.opts.MinGroup,
 		Competencies: []Competency{},
 		Unscored:     []string{},
-		Overall:      Overall{Rule: string(f.Rule), Diagnosis: []Diagnosis{}},
+		Overall:      Overall{Rule: string(f.Rule), TiedWith: []string{}, Comparisons: []Comparison{}, Diagnosis: []Diagnosis{}},
 		Items:        []Item{},
 		Groups:       map[string][]Group{},
 		Suppressed:   map[string]int{},
@@ -247,15 +322,27 @@ func (s *Scorer) Result() *Result {
 		res.Competencies = append(res.Competencies, Competency{
 			ID: comp.ID, Name: comp.Name, N: acc.index.n, Score: acc.index.mean, SD: sd, CI: ci,
 			Alpha: alpha(acc), Rwg: rwg(acc, f.Scale.Options()), Complete: acc.total.n,
-			Stage: f.Stages[f.StageOf(acc.index.mean)].ID, Weak: acc.index.mean < f.WeakBelow,
+			Stage: f.Stages[f.StageOf(acc.index.mean)].ID, StageRange: s.stageRange(ci),
+			Weak: acc.index.mean < f.WeakBelow,
 		})
 	}
 	s.overall(res)
+	s.certainty(res)
 	s.itemResults(res)
-	for gi, attr := range s.opts.GroupBy {
-		s.breakdown(res, attr, s.groups[gi], q)
-	}
+	s.breakdowns(res, q)
 	return res
+}
+
+// stageRange is [stage of ci[0], stage of ci[1]], each end clamped to
+// 0..100 (§4.10); nil when ci is nil.
+func (s *Scorer) stageRange(ci *[2]float64) *[2]string {
+	if ci == nil {
+		return nil
+	}
+	at := func(x float64) string {
+		return s.fw.Stages[s.fw.StageOf(math.Max(0, math.Min(100, x)))].ID
+	}
+	return &[2]string{at(ci[0]), at(ci[1])}
 }
 
 // alpha is Cronbach's alpha over the complete respondents (§4.4).
@@ -316,6 +403,9 @@ func (s *Scorer) overall(res *Result) {
 		basis = mean
 	}
 	res.Overall.Stage = f.Stages[f.StageOf(basis)].ID
+	if f.Rule != cxm.RuleMean {
+		res.Overall.StageRange = weakest.StageRange
+	}
 	for _, c := range res.Competencies {
 		if c.Weak {
 			res.Overall.Diagnosis = append(res.Overall.Diagnosis, Diagnosis{
@@ -337,6 +427,13 @@ func (s *Scorer) itemResults(res *Result) {
 			sum += c * s.value(i, sc.Min+k)
 		}
 		item := Item{ID: it.id, Competency: s.fw.Competencies[it.comp].ID, N: n, Counts: append([]int{}, s.counts[i]...)}
+		if s.opts.Withhold && n < s.opts.MinGroup {
+			// §4.12: a distribution answered by fewer than k respondents
+			// is not shown, nor its mean.
+			item.Counts, item.Withheld = nil, true
+			res.Items = append(res.Items, item)
+			continue
+		}
 		if n > 0 {
 			item.Index = ptr(100 * (float64(sum)/float64(n) - float64(sc.Min)) / float64(sc.Max-sc.Min))
 		}
@@ -344,9 +441,33 @@ func (s *Scorer) itemResults(res *Result) {
 	}
 }
 
-// breakdown adds the groups of one attribute with anonymity rules applied
-// (§4.9). Groups are listed in order of their value.
-func (s *Scorer) breakdown(res *Result, attr string, m map[string]*groupAcc, q tQuantiles) {
+// attrGroups is one attribute of a breakdown: its groups in value order,
+// those hidden by the attribute's own rule, and per competency those hidden
+// for it (§4.9, then §4.11).
+type attrGroups struct {
+	attr      string
+	groups    []*groupAcc
+	hidden    []bool
+	hiddenFor [][]bool // [competency][group]
+}
+
+// breakdowns adds the groups of every attribute with the anonymity rules
+// applied: §4.9 per attribute, then §4.11 across them.
+func (s *Scorer) breakdowns(res *Result, q tQuantiles) {
+	ags := make([]*attrGroups, len(s.opts.GroupBy))
+	for gi, attr := range s.opts.GroupBy {
+		ags[gi] = s.suppressAttr(attr, s.groups[gi])
+	}
+	if s.cells != nil {
+		s.audit(ags)
+	}
+	for _, ag := range ags {
+		s.breakdown(res, ag, q)
+	}
+}
+
+// suppressAttr applies §4.9 to one attribute. Groups are in value order.
+func (s *Scorer) suppressAttr(attr string, m map[string]*groupAcc) *attrGroups {
 	k := s.opts.MinGroup
 	groups := make([]*groupAcc, 0, len(m))
 	for _, g := range m {
@@ -363,30 +484,36 @@ func (s *Scorer) breakdown(res *Result, attr string, m map[string]*groupAcc, q t
 	// The same rule per competency, over the respondents who answered it, so
 	// that a shown group never reveals a competency only a few of its
 	// members answered, directly or by subtraction.
-	cells := make([][]bool, len(s.comps))
+	hiddenFor := make([][]bool, len(s.comps))
 	for c := range s.comps {
 		n := make([]int, len(groups))
 		for i, g := range groups {
 			n[i] = g.comps[c].n
 		}
-		cells[c] = suppress(n, append([]bool{}, hidden...), k)
+		hiddenFor[c] = suppress(n, append([]bool{}, hidden...), k)
 	}
+	return &attrGroups{attr: attr, groups: groups, hidden: hidden, hiddenFor: hiddenFor}
+}
 
+// breakdown writes one attribute's shown groups. suppressed counts the
+// groups hidden for at least one scored competency (§4.11).
+func (s *Scorer) breakdown(res *Result, ag *attrGroups, q tQuantiles) {
 	shown := []Group{}
 	suppressed := 0
-	for i, g := range groups {
-		if hidden[i] {
+	for i, g := range ag.groups {
+		if ag.hidden[i] {
 			suppressed++
 			continue
 		}
 		out := Group{Value: g.value, N: g.n, Competencies: []GroupCompetency{}}
+		partly := false
 		for c, comp := range s.fw.Competencies {
 			if s.comps[c].index.n == 0 {
 				continue // unscored overall, so unscored in every group
 			}
 			gc := GroupCompetency{ID: comp.ID, N: g.comps[c].n}
-			if cells[c][i] {
-				gc.Suppressed = true
+			if ag.hiddenFor[c][i] {
+				gc.Suppressed, partly = true, true
 			} else {
 				gc.Score = ptr(g.comps[c].mean)
 				gc.SD, gc.CI = q.spread(g.comps[c])
@@ -394,11 +521,14 @@ func (s *Scorer) breakdown(res *Result, attr string, m map[string]*groupAcc, q t
 			}
 			out.Competencies = append(out.Competencies, gc)
 		}
+		if partly {
+			suppressed++
+		}
 		shown = append(shown, out)
 	}
-	res.Groups[attr] = shown
-	res.Suppressed[attr] = suppressed
-	res.Gaps[attr] = gaps(shown)
+	res.Groups[ag.attr] = shown
+	res.Suppressed[ag.attr] = suppressed
+	res.Gaps[ag.attr] = gaps(shown)
 }
 
 // suppress hides every count below k, then, while the hidden counts add up

@@ -173,10 +173,13 @@ func TestGroupsMatchR(t *testing.T) {
 		{3, []string{"Finance", "Ops", "Sales"}, 2},
 		// k=4: IT and HR are below 4 and hold 5 ≥ 4: nothing more.
 		{4, []string{"Finance", "Ops", "Sales"}, 2},
-		// k=5: IT, HR and Finance hold 9.
-		{5, []string{"Ops", "Sales"}, 3},
-		// k=6: only Sales reaches 6; the others hold 14.
-		{6, []string{"Sales"}, 4},
+		// k=5: IT, HR and Finance hold 9. suppressed counts the groups
+		// hidden for at least one competency (§4.11): those three, Ops
+		// (4 answered alpha-c and beta-c) and Sales (4 answered beta-c).
+		{5, []string{"Ops", "Sales"}, 5},
+		// k=6: only Sales reaches 6; the others hold 14. Sales is hidden
+		// for every competency (5, 4 and 5 answered them): 5 in all.
+		{6, []string{"Sales"}, 5},
 	} {
 		res := scoreFile(t, f, "testdata/ref-responses.csv", []string{"department"}, tc.k)
 		var shown []string

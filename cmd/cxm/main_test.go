@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -85,6 +87,13 @@ func TestScoreJSON(t *testing.T) {
 			Rule, Weakest, Stage string
 			Mean                 float64
 			Diagnosis            []any
+			StageRange           []string `json:"stage_range"`
+			TiedWith             []string `json:"tied_with"`
+			Comparisons          []struct {
+				Competency string
+				M          int
+				Diff, P    float64
+			}
 		}
 		Groups map[string][]struct {
 			Value string
@@ -102,7 +111,7 @@ func TestScoreJSON(t *testing.T) {
 	if res.Framework.ID != "ref-fixture" || res.Framework.Version != 3 || res.Respondents != 20 {
 		t.Errorf("framework %+v respondents %d", res.Framework, res.Respondents)
 	}
-	for _, key := range []string{"id", "n", "score", "sd", "ci", "alpha", "rwg", "stage"} {
+	for _, key := range []string{"id", "n", "score", "sd", "ci", "alpha", "rwg", "stage", "stage_range"} {
 		if _, ok := res.Competencies[0][key]; !ok {
 			t.Errorf("competency has no %q", key)
 		}
@@ -112,6 +121,12 @@ func TestScoreJSON(t *testing.T) {
 	}
 	if res.Overall.Weakest != "beta-c" || res.Overall.Stage != "mid" || res.Overall.Rule != "weakest-link" {
 		t.Errorf("overall %+v", res.Overall)
+	}
+	// §4.10 (values checked against SciPy in package score): alpha-c and
+	// gamma-c cannot be told apart from beta-c.
+	if !reflect.DeepEqual(res.Overall.TiedWith, []string{"alpha-c", "gamma-c"}) || !reflect.DeepEqual(res.Overall.StageRange, []string{"mid", "mid"}) ||
+		len(res.Overall.Comparisons) != 2 || res.Overall.Comparisons[1].Competency != "gamma-c" || res.Overall.Comparisons[1].M != 16 {
+		t.Errorf("certainty %+v", res.Overall)
 	}
 	// k=4: IT (2) and HR (3) are hidden; Finance, Ops and Sales shown.
 	if len(res.Groups["department"]) != 3 || res.Suppressed["department"] != 2 {
@@ -147,6 +162,14 @@ func TestScoreCSV(t *testing.T) {
 	}
 	if rows[2][3] != "beta-c" || !strings.HasPrefix(rows[2][5], "54.9019607843137") {
 		t.Errorf("row %v", rows[2])
+	}
+	// The stage range and the comparison with the weakest: alpha-c is 6.67
+	// points above beta-c over 15 respondents, p = 0.0738, so tied.
+	if h := strings.Join(rows[0][12:], ","); h != "stage_low,stage_high,weakest,vs_weakest_m,vs_weakest_diff,vs_weakest_p,tied_with_weakest" {
+		t.Errorf("header %s", h)
+	}
+	if r := rows[1]; r[12] != "mid" || r[13] != "high" || r[14] != "false" || r[15] != "15" || !strings.HasPrefix(r[16], "6.66666") || !strings.HasPrefix(r[17], "0.07382989") || r[18] != "true" {
+		t.Errorf("alpha-c row %v", r)
 	}
 }
 
@@ -218,5 +241,87 @@ func TestFrameworkCommands(t *testing.T) {
 	}
 	if !strings.Contains(o.stdout, "ref-framework.yaml: ok (ref-fixture version 3") {
 		t.Errorf("lint stdout: %s", o.stdout)
+	}
+}
+
+// TestScoreTableSaysUncertainty: the table says when the weakest link is
+// not clear, the stages a score's interval spans, and what alpha means,
+// never the bare number.
+func TestScoreTableSaysUncertainty(t *testing.T) {
+	o := runCxm(t, "", "score", "--framework", refFramework, refResponses)
+	if o.code != 0 {
+		t.Fatalf("exit %d: %s", o.code, o.stderr)
+	}
+	flat := strings.Join(strings.Fields(o.stdout), " ")
+	for _, want := range []string{
+		"Beta (54.9), Alpha (58.4) and Gamma (57.9) are jointly the weakest: the differences between them are within what chance would give.",
+		"Middle (Middle–High)",
+		"◀ jointly weakest",
+		"few answers (0.73)", "questionable (0.66)",
+		"alpha (0.73) rests on only 7 respondents who answered all of them",
+		"Alpha: 6.7 points higher among the 15 respondents who answered both (p = 0.07), within what chance would give.",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("no %q in\n%s", want, o.stdout)
+		}
+	}
+	if strings.Contains(o.stdout, "weakest link") {
+		t.Errorf("calls a tied competency the weakest link:\n%s", o.stdout)
+	}
+}
+
+// TestScoreAuditAcrossAttributes is issue 7's attack through the command
+// line: Sales = 5 managers + 1 staff, Ops = 6 staff, k = 5. Broken down by
+// department and level, every group holds at least 5, yet n·score of Sales
+// minus that of manager would be the lone Sales staff member's answers.
+// The audit (§4.11) hides both departments for every competency and keeps
+// level: no figure of Sales is printed.
+func TestScoreAuditAcrossAttributes(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("department,level,a1,a2,a3,a4,b1,b2,b3,g1,g2\n")
+	row := func(dept, level string, i int) {
+		fmt.Fprintf(&b, "%s,%s,%d,%d,%d,%d,%d,%d,%d,%d,%d\n", dept, level, 1+i%5, 1+(i+1)%5, 1+(i+2)%5, 1+(i+3)%5, 1+(i*2)%5, 3, 4, 1+i%4, 2)
+	}
+	for i := 0; i < 5; i++ {
+		row("Sales", "manager", i)
+	}
+	row("Sales", "staff", 5)
+	for i := 6; i < 12; i++ {
+		row("Ops", "staff", i)
+	}
+	o := runCxm(t, b.String(), "score", "--framework", refFramework, "--group-by", "department,level", "--format", "json", "-")
+	if o.code != 0 {
+		t.Fatalf("exit %d: %s", o.code, o.stderr)
+	}
+	var res struct {
+		Groups map[string][]struct {
+			Value        string
+			N            int
+			Competencies []struct {
+				Score      *float64
+				Suppressed bool
+			}
+		}
+		Suppressed map[string]int
+	}
+	if err := json.Unmarshal([]byte(o.stdout), &res); err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range res.Groups["department"] {
+		for _, c := range g.Competencies {
+			if c.Score != nil || !c.Suppressed {
+				t.Errorf("department %s shows a score", g.Value)
+			}
+		}
+	}
+	for _, g := range res.Groups["level"] {
+		for _, c := range g.Competencies {
+			if c.Score == nil {
+				t.Errorf("level %s is hidden", g.Value)
+			}
+		}
+	}
+	if res.Suppressed["department"] != 2 || res.Suppressed["level"] != 0 || len(res.Groups["level"]) != 2 {
+		t.Errorf("suppressed %v, level groups %v", res.Suppressed, res.Groups["level"])
 	}
 }

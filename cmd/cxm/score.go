@@ -30,8 +30,15 @@ other columns are attributes such as department) against a framework, and
 print each competency's score with its 95% confidence interval, stage and
 agreement, the weakest link and what it means, and breakdowns by attribute.
 
-Groups of fewer than --min-group respondents are never shown (nor any group
-whose figures could be recovered from the others by subtraction).
+Groups of fewer than --min-group respondents are never shown, nor any group
+whose figures would let a reader compute those of fewer respondents from the
+others, within one attribute or across several broken down together (for
+example department and level). Every statement's answers are in the JSON
+output ("items"); the server withholds those answered by fewer than k.
+
+The verdict says when the weakest competency cannot be told apart from
+others (a paired t-test, respondent by respondent) and when a score's 95%
+interval spans stages; alpha is explained in words.
 
 Exit status: 0 scored, 1 bad input (nothing is printed but the errors,
 each with file:line:column), 2 wrong usage.`,
@@ -149,13 +156,20 @@ func writeResultTable(w io.Writer, f *cxm.Framework, r *score.Result) error {
 	fmt.Fprintf(w, "%s (%s v%d) · %d respondents\n\n", f.Name, f.ID, f.Version, r.Respondents)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMPETENCY\tN\tSCORE\t95% CI\tSTAGE\tAGREEMENT (rwg)\tALPHA\t")
+	tied := map[string]bool{}
+	for _, id := range r.Overall.TiedWith {
+		tied[id] = true
+	}
 	for _, c := range r.Competencies {
 		note := ""
-		if c.ID == r.Overall.Weakest {
+		switch {
+		case c.ID == r.Overall.Weakest && len(tied) == 0:
 			note = "◀ weakest link"
+		case c.ID == r.Overall.Weakest || tied[c.ID]:
+			note = "◀ jointly weakest"
 		}
 		fmt.Fprintf(tw, "%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%s\n", f.Competency(c.ID).Name, c.N, c.Score, ciText(c.CI),
-			f.StageName(c.Stage), agreementText(c.Rwg), num(c.Alpha, 2), note)
+			stageText(f, c), agreementText(c.Rwg), alphaText(c), note)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -167,6 +181,24 @@ func writeResultTable(w io.Writer, f *cxm.Framework, r *score.Result) error {
 	for _, s := range score.Verdict(f, r) {
 		fmt.Fprintln(w, wrap(s, 78, ""))
 	}
+	if len(r.Overall.Comparisons) > 0 {
+		fmt.Fprintf(w, "\nAgainst %s, respondent by respondent:\n", f.Competency(r.Overall.Weakest).Name)
+		for _, c := range r.Overall.Comparisons {
+			fmt.Fprintln(w, wrap("- "+score.ComparisonWords(f, c)+".", 78, "  "))
+		}
+	}
+	var notes []string
+	for _, c := range r.Competencies {
+		if score.AlphaWord(c) != "good" {
+			notes = append(notes, score.AlphaNote(c))
+		}
+	}
+	if len(notes) > 0 {
+		fmt.Fprintln(w, "\nConsistency of the statements (alpha):")
+		for _, n := range notes {
+			fmt.Fprintln(w, wrap("- "+n, 78, "  "))
+		}
+	}
 	for _, attr := range r.GroupBy {
 		if err := writeGroups(w, f, r, attr); err != nil {
 			return err
@@ -175,10 +207,28 @@ func writeResultTable(w io.Writer, f *cxm.Framework, r *score.Result) error {
 	return nil
 }
 
+// stageText is the stage, with the range its 95% interval spans when that
+// is more than one stage: "Mobilize (Explore–Drive)".
+func stageText(f *cxm.Framework, c score.Competency) string {
+	s := f.StageName(c.Stage)
+	if rng := c.StageRange; rng != nil && rng[0] != rng[1] {
+		s += fmt.Sprintf(" (%s–%s)", f.StageName(rng[0]), f.StageName(rng[1]))
+	}
+	return s
+}
+
+// alphaText is alpha in words with the number: "good (0.81)".
+func alphaText(c score.Competency) string {
+	if c.Alpha == nil {
+		return "–"
+	}
+	return fmt.Sprintf("%s (%.2f)", score.AlphaWord(c), *c.Alpha)
+}
+
 func writeGroups(w io.Writer, f *cxm.Framework, r *score.Result, attr string) error {
 	fmt.Fprintf(w, "\nBY %s", strings.ToUpper(attr))
 	if n := r.Suppressed[attr]; n > 0 {
-		fmt.Fprintf(w, " (%d group(s) not shown: fewer than %d respondents, or recoverable from the others)", n, r.MinGroup)
+		fmt.Fprintf(w, " (%d group(s) hidden for some or all competencies: fewer than %d respondents, or recoverable from the figures shown)", n, r.MinGroup)
 	}
 	fmt.Fprintln(w)
 	if len(r.Groups[attr]) == 0 {
@@ -223,19 +273,41 @@ func writeGroups(w io.Writer, f *cxm.Framework, r *score.Result, attr string) er
 }
 
 // writeResultCSV writes one row per competency overall, then one per shown
-// group and competency, for spreadsheets and scripts.
+// group and competency, for spreadsheets and scripts. The overall rows also
+// carry the stage range and the paired comparison with the weakest (§4.10).
 func writeResultCSV(w io.Writer, f *cxm.Framework, r *score.Result) error {
 	cw := csvsafe.NewWriter(w) // group values come from the input file
-	cw.Write([]string{"attribute", "group", "group_n", "competency", "n", "score", "sd", "ci_low", "ci_high", "alpha", "rwg", "stage"})
+	cw.Write([]string{"attribute", "group", "group_n", "competency", "n", "score", "sd", "ci_low", "ci_high", "alpha", "rwg", "stage",
+		"stage_low", "stage_high", "weakest", "vs_weakest_m", "vs_weakest_diff", "vs_weakest_p", "tied_with_weakest"})
+	cmp := map[string]score.Comparison{}
+	for _, c := range r.Overall.Comparisons {
+		cmp[c.Competency] = c
+	}
+	tied := map[string]bool{}
+	for _, id := range r.Overall.TiedWith {
+		tied[id] = true
+	}
 	for _, c := range r.Competencies {
 		lo, hi := ciBounds(c.CI)
-		cw.Write([]string{"", "", strconv.Itoa(r.Respondents), c.ID, strconv.Itoa(c.N), full(&c.Score), full(c.SD), lo, hi, full(c.Alpha), full(c.Rwg), c.Stage})
+		row := []string{"", "", strconv.Itoa(r.Respondents), c.ID, strconv.Itoa(c.N), full(&c.Score), full(c.SD), lo, hi, full(c.Alpha), full(c.Rwg), c.Stage}
+		slo, shi := "", ""
+		if c.StageRange != nil {
+			slo, shi = c.StageRange[0], c.StageRange[1]
+		}
+		row = append(row, slo, shi, strconv.FormatBool(c.ID == r.Overall.Weakest))
+		if x, ok := cmp[c.ID]; ok {
+			row = append(row, strconv.Itoa(x.M), full(x.Diff), full(x.P), strconv.FormatBool(tied[c.ID]))
+		} else {
+			row = append(row, "", "", "", "")
+		}
+		cw.Write(row)
 	}
 	for _, attr := range r.GroupBy {
 		for _, g := range r.Groups[attr] {
 			for _, c := range g.Competencies {
 				lo, hi := ciBounds(c.CI)
-				cw.Write([]string{attr, g.Value, strconv.Itoa(g.N), c.ID, strconv.Itoa(c.N), full(c.Score), full(c.SD), lo, hi, "", "", c.Stage})
+				cw.Write([]string{attr, g.Value, strconv.Itoa(g.N), c.ID, strconv.Itoa(c.N), full(c.Score), full(c.SD), lo, hi, "", "", c.Stage,
+					"", "", "", "", "", "", ""})
 			}
 		}
 	}

@@ -1,7 +1,14 @@
 #!/usr/bin/python3
-"""Reference values for the next stage of cxm's scoring (spec scoring.md 5.2 and 5.3).
+"""Reference values for cxm's scoring (spec scoring.md 4.10, 5.2 and 5.3).
 
 Writes reference_stats.json next to this file:
+  paired: the certainty of the verdict (4.10) for response tables of the test framework `tiny`
+         (score_test.go: scale 1..5, competencies a, b, c, d of two unweighted items each, so a
+         respondent's index is 25 * (mean answer - 1) over the answered items and a respondent
+         answering neither item of a competency is left out of it): per competency the score,
+         the weakest, and for every other competency m, diff = mean(index(c) - index(w)) over
+         the respondents in both and p = scipy.stats.ttest_rel(c, w).pvalue (by the spec's rule
+         when the differences do not vary), and tied_with.
   welch: Welch's two-sided t-test (scipy.stats.ttest_ind(a, b, equal_var=False)) with the
          Welch-Satterthwaite df computed by formula (checked against result.df when scipy has it)
   percentiles: numpy.percentile (default, linear) p25/median/p75 of peer scores, and for query
@@ -50,6 +57,10 @@ PEERS = {
               [40.0, 45.0, 55.0, 60.0, 70.0, 80.0, 85.0]),
     "thirteen": ([48.0, 52.5, 61.0, 48.0, 73.25, 66.0, 52.5, 48.0, 90.0, 35.5, 61.0, 70.0, 58.0],
                  [20.0, 35.5, 48.0, 50.0, 52.5, 61.0, 90.0, 95.0]),
+    # issue 7: the same answers in another order give 67.688679245283 instead of
+    # 67.68867924528297; counted equal, the percentile is 71.4, not 64.3
+    "issue7": ([40.0, 50.0, 55.5, 60.0, 67.68867924528297, 67.688679245283, 80.0],
+               [67.68867924528297, 67.688679245283]),
     # extra: n = 10, positions 2.25, 4.5, 6.75, ties across a quartile
     "ten": ([66.5, 41.0, 58.25, 41.0, 77.0, 58.25, 58.25, 90.5, 33.0, 70.0],
             [33.0, 41.0, 50.0, 58.25, 60.0, 90.5, 91.0]),
@@ -73,9 +84,12 @@ def welch(a, b):
             "t": float(res.statistic), "df": float(df), "p": float(res.pvalue)}
 
 
+TIE = 1e-9  # spec 5.3: two scores are equal when they differ by at most 1e-9
+
+
 def percentile_rank(peers, x):
-    below = sum(1 for s in peers if s < x)
-    equal = sum(1 for s in peers if s == x)
+    equal = sum(1 for s in peers if abs(s - x) <= TIE)
+    below = sum(1 for s in peers if s < x and abs(s - x) > TIE)
     return 100.0 * (below + 0.5 * equal) / len(peers)
 
 
@@ -87,10 +101,109 @@ def percentiles(peers, queries):
             "queries": [{"x": float(x), "percentile": percentile_rank(peers, x)} for x in queries]}
 
 
+N = None  # no answer
+
+PAIRED = {
+    # b is clearly the weakest
+    "clear": [
+        [4, 4, 2, 2, 3, 4, 4, 5], [5, 4, 1, 2, 4, 4, 5, 5], [3, 4, 2, 1, 3, 3, 4, 4],
+        [4, 5, 2, 2, 4, 3, 5, 4], [4, 4, 1, 1, 3, 4, 4, 4], [5, 5, 2, 3, 4, 4, 5, 5],
+        [3, 3, 2, 2, 2, 3, 3, 4], [4, 4, 3, 2, 4, 4, 4, 5], [5, 4, 2, 2, 3, 3, 5, 4],
+        [4, 4, 1, 2, 4, 5, 4, 4], [3, 4, 2, 2, 3, 4, 4, 3], [4, 5, 3, 2, 4, 4, 5, 5],
+    ],
+    # b and c close: tied; d far above; a somewhat above
+    "tied": [
+        [3, 4, 2, 3, 3, 2, 5, 5], [4, 3, 3, 2, 2, 3, 4, 5], [3, 3, 2, 2, 3, 3, 5, 4],
+        [4, 4, 3, 3, 2, 2, 4, 4], [2, 3, 2, 3, 3, 3, 5, 5], [3, 4, 3, 2, 2, 3, 4, 5],
+        [4, 3, 2, 2, 3, 2, 5, 4], [3, 3, 3, 3, 3, 3, 4, 4],
+    ],
+    # respondents left out of one competency (both items unanswered) or answering one item of
+    # two: m differs between pairs
+    "missing": [
+        [4, N, 2, 2, 3, 3, 4, 4], [5, 4, N, N, 4, 4, 5, 5], [3, 4, 2, 1, N, N, 4, 4],
+        [4, 5, 2, 2, 4, 3, N, N], [N, N, 1, 1, 3, 4, 4, 4], [5, 5, 2, N, 4, 4, 5, 5],
+        [3, 3, 2, 2, 2, 3, 3, 4], [4, 4, 3, 2, 4, 4, 4, 5], [5, 4, 2, 2, N, 3, 5, 4],
+        [4, 4, 1, 2, 4, 5, 4, 4],
+    ],
+    # c - b is 25 for everyone (sd 0, p 0 by the spec); d - b is 0 for everyone (p 1); a is
+    # below b for some and above for others
+    "constant": [
+        [3, 3, 2, 2, 3, 3, 2, 2], [1, 2, 3, 3, 4, 4, 3, 3], [5, 4, 2, 2, 3, 3, 2, 2],
+        [2, 1, 1, 1, 2, 2, 1, 1], [4, 5, 3, 3, 4, 4, 3, 3], [2, 2, 2, 2, 3, 3, 2, 2],
+    ],
+    # two respondents in common only: m = 2 (df 1); one competency with one respondent
+    "few": [
+        [4, 4, 2, 2, 3, 3, N, N], [5, 4, 1, 2, 4, 5, N, N], [3, 3, 2, 3, N, N, 4, 4],
+    ],
+}
+
+
+def random_table(seed, n):
+    rng = np.random.default_rng(seed)
+    rows = []
+    for _ in range(n):
+        level = rng.normal(3.2, 0.7)
+        row = []
+        for c, shift in enumerate([0.3, -0.4, -0.3, 0.5]):
+            for _ in range(2):
+                if rng.random() < 0.08:
+                    row.append(N)
+                else:
+                    row.append(int(min(5, max(1, round(level + shift + rng.normal(0, 0.8))))))
+        rows.append(row)
+    return rows
+
+
+PAIRED["random"] = random_table(7, 150)
+
+
+def paired(rows):
+    comps = "abcd"
+    idx = []  # per respondent, per competency: index or None
+    for row in rows:
+        r = []
+        for c in range(4):
+            vals = [x for x in row[2 * c:2 * c + 2] if x is not None]
+            r.append(None if len(vals) < 1 else 100 * (sum(vals) / len(vals) - 1) / 4)
+        idx.append(r)
+    scores = {}
+    for c in range(4):
+        xs = [r[c] for r in idx if r[c] is not None]
+        if xs:
+            scores[comps[c]] = float(np.mean(xs))
+    w = min(scores, key=lambda k: (scores[k], comps.index(k)))  # ties: earlier in the file
+    wi = comps.index(w)
+    comparisons, tied = [], []
+    for c in range(4):
+        if comps[c] == w or comps[c] not in scores:
+            continue
+        both = [(r[c], r[wi]) for r in idx if r[c] is not None and r[wi] is not None]
+        m = len(both)
+        cv = np.array([b[0] for b in both])
+        wv = np.array([b[1] for b in both])
+        d = cv - wv
+        diff = float(d.mean()) if m else None
+        if m < 2:
+            p = None
+        elif d.std(ddof=1) == 0:
+            p = 0.0 if diff != 0 else 1.0
+        else:
+            res = stats.ttest_rel(cv, wv)
+            t_hand = d.mean() / (d.std(ddof=1) / math.sqrt(m))
+            assert abs(res.statistic - t_hand) <= 1e-12 * max(1, abs(t_hand)), (res.statistic, t_hand)
+            p = float(res.pvalue)
+        comparisons.append({"competency": comps[c], "m": m, "diff": diff, "p": p})
+        if p is None or diff <= 0 or p >= 0.05:
+            tied.append(comps[c])
+    return {"rows": [[0 if x is None else x for x in row] for row in rows],
+            "scores": scores, "weakest": w, "comparisons": comparisons, "tied_with": tied}
+
+
 out = {
     "_meta": {"scipy": scipy.__version__, "numpy": np.__version__},
     "welch": {k: welch(a, b) for k, (a, b) in WELCH.items()},
     "percentiles": {k: percentiles(s, q) for k, (s, q) in PEERS.items()},
+    "paired": {k: paired(rows) for k, rows in PAIRED.items()},
 }
 path = os.path.join(HERE, "reference_stats.json")
 with open(path, "w") as f:
