@@ -174,8 +174,10 @@ func submitOne(ctx context.Context, tx *sql.Tx, use, insert *sql.Stmt, s *submis
 		}
 		return nil
 	}
-	_, err = insert.ExecContext(ctx, s.assessmentID, s.attrs, s.answers)
-	return err
+	if _, err = insert.ExecContext(ctx, s.assessmentID, s.attrs, s.answers); err != nil {
+		return err
+	}
+	return countSubmission(ctx, tx, s.assessmentID, s.attrs) // participation counters (counts.go)
 }
 
 // whyNotSubmitted says why a submission's invitation could not be used.
