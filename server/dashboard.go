@@ -10,9 +10,9 @@ import (
 	"github.com/cxmhq/cxm/score"
 )
 
-// The results dashboard of an assessment: computed from the stored
-// responses on every request, so new answers show at once. Charts are SVG
-// drawn here; nothing runs in the browser.
+// The results dashboard of an assessment: its release (release.go), or,
+// before there is one, its participation and when figures will appear.
+// Charts are SVG drawn here; nothing runs in the browser.
 
 type dashboardCharts struct {
 	Bars, Radar, Ladder template.HTML
@@ -37,7 +37,15 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Waves, err = s.waveInfo(r.Context(), a); err != nil {
 		return err
 	}
-	if !res.Withheld {
+	if res.Withheld {
+		if v.P, err = s.participation(r.Context(), a); err != nil {
+			return err
+		}
+		for _, at := range a.Attributes {
+			v.ByAttribute = append(v.ByAttribute, participationRows{Attribute: at.Name, Values: v.P.By[at.Name]})
+		}
+		v.Waiting = waitingWords(a, v.P.Responses)
+	} else {
 		v.Verdict = score.Verdict(f, res)
 		for _, c := range res.Competencies {
 			v.Rows = append(v.Rows, competencyRow{
@@ -172,4 +180,28 @@ func slugify(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// waitingWords says, for an assessment without a release, when its figures
+// will appear and why not before.
+func waitingWords(a cxm.Assessment, responses int) []string {
+	why := "Until then only participation is shown, so that nobody can work out the latest answers by reading results as they come in."
+	k := a.MinGroup
+	switch {
+	case a.Status != cxm.StatusOpen:
+		return []string{fmt.Sprintf("No results: the assessment was closed with %d %s, fewer than the %d needed.", responses, plural(responses, "response", "responses"), k),
+			"Results are only made from at least " + fmt.Sprint(k) + " responses, so that no one's answers can be read on their own. Reopen it to take more answers."}
+	case responses < k:
+		return []string{fmt.Sprintf("Results will appear once the assessment is closed with at least %d responses (%d so far).", k, responses), why}
+	}
+	return []string{fmt.Sprintf("Results will appear when the assessment is closed: it has %d responses, enough for results (at least %d are needed).", responses, k),
+		why + " Once made, the results are final: the assessment then takes no more answers."}
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -61,6 +61,11 @@ var apiDocs = map[string]struct {
 	"POST /api/v1/assessments/{id}/invitations": {obj(nil, schema{"count": integer, "emails": arr(str)}), "",
 		201, obj([]string{"invitations"}, schema{"invitations": arr(obj([]string{"token", "url"}, schema{"token": str, "url": str, "email": str}))}), ""},
 	"GET /api/v1/assessments/{id}/results": {nil, "", 200, ref("Result"), ""},
+	"GET /api/v1/assessments/{id}/participation": {nil, "", 200, obj([]string{"responses", "invited", "rate", "by"}, schema{
+		"responses": integer, "invited": integer, "rate": schema{"type": []string{"number", "null"}},
+		"by": schema{"type": "object", "additionalProperties": arr(obj([]string{"value", "responses"}, schema{
+			"value": str, "responses": schema{"oneOf": []schema{integer, schema{"type": "string", "description": `"fewer than k"`}}}}))},
+	}), ""},
 	"POST /api/v1/assessments/{id}/close":  {nil, "", 200, ref("Assessment"), ""},
 	"POST /api/v1/assessments/{id}/reopen": {nil, "", 200, ref("Assessment"), ""},
 	"POST /api/v1/responses/{token}": {obj(nil, schema{

@@ -157,7 +157,7 @@ func urlEscape(s string) string { return url.QueryEscape(s) }
 var flashes = map[string]string{
 	"created":        "Created.",
 	"saved":          "Saved.",
-	"closed":         "The assessment is closed: it accepts no more responses.",
+	"closed":         "The assessment is closed: it accepts no more responses. With enough responses its results are made now, once, and are final.",
 	"reopened":       "The assessment is open again.",
 	"logged-out":     "You are logged out.",
 	"welcome":        "Welcome. Your account is ready.",

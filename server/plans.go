@@ -56,7 +56,7 @@ func (s *Server) regeneratePlan(ctx context.Context, a cxm.Assessment) (int, err
 		return 0, err
 	}
 	if res.Withheld {
-		return 0, errorf(http.StatusConflict, "a plan needs results: at least %d respondents (%d so far)", res.MinGroup, res.Respondents)
+		return 0, errorf(http.StatusConflict, "a plan needs results, which are made when the assessment is closed with at least %d responses (%d so far)", res.MinGroup, res.Respondents)
 	}
 	old, err := s.db.PlanSteps(ctx, a.ID)
 	if err != nil {

@@ -318,6 +318,15 @@ type dashboardView struct {
 	Waves     waveInfo        // the assessment's series, for the links to the plan, progress and next wave
 	Charts    dashboardCharts // for screens and print
 	Narrow    dashboardCharts // for phones
+	// Without a release: participation only, and when figures will appear.
+	P           score.Participation
+	ByAttribute []participationRows
+	Waiting     []string
+}
+
+type participationRows struct {
+	Attribute string
+	Values    []score.ValueCount
 }
 
 type competencyRow struct {
