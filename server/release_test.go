@@ -233,3 +233,80 @@ func TestMakeReleases(t *testing.T) {
 		})
 	}
 }
+
+// TestViewsServeRelease: every view of a released assessment shows its
+// release: rows added to the database afterwards (to it, to the wave
+// before it, to its peers) change none of them.
+func TestViewsServeRelease(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			e := actEnv(t, engine)
+			ctx := context.Background()
+			e.srv.cfg.Now = func() time.Time { return time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC) }
+			org := func(name string) float64 {
+				_, out := e.call(cxm.RoleFacilitator, "POST", "/api/v1/organizations", map[string]any{"name": name, "industry": "Retail"})
+				return out["id"].(float64)
+			}
+			own := org("Us")
+			first := e.newAssessment(map[string]any{"name": "Wave 1", "framework": "act", "organization": own, "min_group": 3, "attributes": []string{"department"}})
+			e.respond(first, answers{2, 1, 3, "Sales"}, answers{3, 2, 3, "Sales"}, answers{2, 3, 4, "Sales"}, answers{3, 1, 5, "Ops"})
+			e.closeAssessment(first)
+			_, out := e.call(cxm.RoleFacilitator, "POST", "/api/v1/assessments/"+itoa64(first)+"/next-wave", nil)
+			id := int64(out["id"].(float64))
+			e.respond(id, answers{4, 3, 3, "Sales"}, answers{3, 4, 3, "Sales"}, answers{4, 5, 4, "Sales"}, answers{5, 2, 5, "Ops"}, answers{4, 4, 4, "Ops"})
+			e.closeAssessment(id)
+			var peers []int64
+			for i := 0; i < 5; i++ {
+				p := e.newAssessment(map[string]any{"name": "Peer", "framework": "act", "organization": org(fmt.Sprint("Peer ", i)), "min_group": 3})
+				e.respond(p, answers{1 + i, 2, 3, ""}, answers{2, 1 + i, 3, ""}, answers{3, 3, 1 + i, ""})
+				e.closeAssessment(p)
+				peers = append(peers, p)
+			}
+			viewer, _ := e.session(cxm.RoleViewer)
+			p := "/assessments/" + itoa64(id)
+			views := map[string]func() string{}
+			for _, v := range []string{"/results?group_by=department", "/plan", "/benchmark", "/compare?with=" + itoa64(first), "/report",
+				"/export.xlsx", "/export/competencies.csv", "/export/items.csv", "/export/groups.csv", "/export/plan.csv"} {
+				views["API "+v] = func() string {
+					st, raw := e.raw(cxm.RoleViewer, "GET", "/api/v1"+p+v, "", nil)
+					if st != http.StatusOK {
+						t.Fatalf("%s: %d %s", v, st, raw)
+					}
+					return string(raw)
+				}
+			}
+			for _, v := range []string{"", "/workshop", "/workshop?c=1", "/plan", "/progress", "/benchmark"} {
+				views["page "+v] = func() string {
+					st, page := e.get(viewer, p+v)
+					if st != http.StatusOK {
+						t.Fatalf("page %s: %d", v, st)
+					}
+					return page
+				}
+			}
+			before := map[string]string{}
+			for name, view := range views {
+				before[name] = view()
+			}
+			// The views hold figures to change: the peers' positions and the
+			// comparison's test.
+			for name, s := range map[string]string{"API /benchmark": `"percentile"`, "API /compare?with=" + itoa64(first): `"df"`,
+				"API /results?group_by=department": `"release"`, "page ": "Weakest link", "page /workshop": "ws-big"} {
+				if !strings.Contains(before[name], s) {
+					t.Fatalf("%s lacks %s:\n%.2000s", name, s, before[name])
+				}
+			}
+			extreme := []cxm.StoredResponse{{Attributes: map[string]string{"department": "Ops"}, Answers: []int{5, 5, 5, 5, 5, 5}},
+				{Attributes: map[string]string{"department": "Ops"}, Answers: []int{1, 1, 1, 1, 1, 1}},
+				{Attributes: map[string]string{"department": "Legal"}, Answers: []int{1, 1, 1, 1, 1, 1}}}
+			for _, a := range append([]int64{id, first}, peers...) {
+				must(t, e.db.AddResponses(ctx, a, extreme))
+			}
+			for name, view := range views {
+				if after := view(); after != before[name] {
+					t.Errorf("%s changed after rows were added behind the release", name)
+				}
+			}
+		})
+	}
+}
