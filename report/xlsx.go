@@ -132,17 +132,26 @@ func writeSheet(x *excelize.File, st *styles, t *table) error {
 			return err
 		}
 	}
+	// Styles are applied per run of cells of one style down a column, not
+	// cell by cell: each SetCellStyle call costs as much as writing a cell,
+	// and a column mostly holds one kind of value.
+	styleOf := make([][]int, len(t.Rows))
 	for r, row := range t.Rows {
+		styleOf[r] = make([]int, len(row))
 		for c, v := range row {
 			if v == nil {
 				continue
 			}
 			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
 			wrap := c < len(t.Columns) && t.Columns[c].Wrap
-			if err := setCell(x, st, sh, cell, v, wrap); err != nil {
+			var err error
+			if styleOf[r][c], err = setCell(x, st, sh, cell, v, wrap); err != nil {
 				return err
 			}
 		}
+	}
+	if err := applyStyles(x, sh, styleOf); err != nil {
+		return err
 	}
 	if err := x.SetPanes(sh, &excelize.Panes{
 		Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
@@ -162,7 +171,40 @@ func writeSheet(x *excelize.File, st *styles, t *table) error {
 	return x.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sh + "'!$1:$1", Scope: sh})
 }
 
-func setCell(x *excelize.File, st *styles, sh, cell string, v any, wrap bool) error {
+// applyStyles sets the style of every cell written (styleOf[row][col], 0
+// for none), one call per run of equal styles down a column.
+func applyStyles(x *excelize.File, sh string, styleOf [][]int) error {
+	cols := 0
+	for _, row := range styleOf {
+		cols = max(cols, len(row))
+	}
+	at := func(r, c int) int {
+		if c < len(styleOf[r]) {
+			return styleOf[r][c]
+		}
+		return 0
+	}
+	for c := 0; c < cols; c++ {
+		for r := 0; r < len(styleOf); {
+			style, end := at(r, c), r+1
+			for end < len(styleOf) && at(end, c) == style {
+				end++
+			}
+			if style != 0 {
+				first, _ := excelize.CoordinatesToCellName(c+1, r+2)
+				last, _ := excelize.CoordinatesToCellName(c+1, end+1)
+				if err := x.SetCellStyle(sh, first, last, style); err != nil {
+					return err
+				}
+			}
+			r = end
+		}
+	}
+	return nil
+}
+
+// setCell writes one value and returns the style it takes.
+func setCell(x *excelize.File, st *styles, sh, cell string, v any, wrap bool) (int, error) {
 	var err error
 	style := st.text
 	switch v := v.(type) {
@@ -193,12 +235,9 @@ func setCell(x *excelize.File, st *styles, sh, cell string, v any, wrap bool) er
 		err = setFloat(x, sh, cell, float64(v))
 		style = st.rate
 	default:
-		return fmt.Errorf("cell %s: unexpected %T", cell, v)
+		return 0, fmt.Errorf("cell %s: unexpected %T", cell, v)
 	}
-	if err != nil {
-		return err
-	}
-	return x.SetCellStyle(sh, cell, cell, style)
+	return style, err
 }
 
 // setFloat stores v with every digit needed to read back the same float64
