@@ -1,11 +1,14 @@
 package server
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -272,6 +275,9 @@ func TestViewsServeRelease(t *testing.T) {
 					if st != http.StatusOK {
 						t.Fatalf("%s: %d %s", v, st, raw)
 					}
+					if strings.HasSuffix(v, ".xlsx") {
+						return zipContent(t, raw)
+					}
 					return string(raw)
 				}
 			}
@@ -309,4 +315,29 @@ func TestViewsServeRelease(t *testing.T) {
 			}
 		})
 	}
+}
+
+// zipContent is a zip file's entries in name order, as text: the workbook
+// writer's entry order varies between runs, its content does not.
+func zipContent(t *testing.T, raw []byte) string {
+	z, err := zip.NewReader(bytes.NewReader(raw), int64(len(raw)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := append([]*zip.File{}, z.File...)
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	var b strings.Builder
+	for _, f := range files {
+		r, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s\n%s\n", f.Name, data)
+	}
+	return b.String()
 }
