@@ -16,7 +16,7 @@ var SheetNames = []string{"Summary", "Competencies", "Items", "Groups", "Plan"}
 // XLSX writes the workbook: the sheets Summary (key/value rows),
 // Competencies, Items, Groups and Plan (a bold header row, frozen, then one
 // row per competency, statement, group × competency and plan step). Numbers
-// are stored as numbers at full precision and shown with 1 decimal for
+// are stored as numbers to 15 significant digits (Excel15) and shown with 1 decimal for
 // scores and 2 for alpha and rwg; undefined values are empty cells. A
 // withheld result gives each sheet its header and a note row only.
 func XLSX(w io.Writer, in Input) (err error) {
