@@ -234,7 +234,7 @@ func (db *DB) CreateInvitations(ctx context.Context, assessmentID int64, invs []
 			if n != int64(len(chunk)) {
 				return fmt.Errorf("a token hash is already in use: %w", cxm.ErrConflict)
 			}
-			if err := addCounts(ctx, tx, shard(), assessmentID, 0, len(chunk), nil); err != nil { // counts.go
+			if err := addCounts(ctx, tx, shard(), assessmentID, 0, len(chunk), nil, false); err != nil { // counts.go
 				return err
 			}
 			// Each new invitation is open until it is used.
@@ -462,7 +462,7 @@ func (db *DB) AddResponses(ctx context.Context, assessmentID int64, rs []cxm.Sto
 				return err
 			}
 		}
-		return addCounts(ctx, tx, shard(), assessmentID, len(rs), 0, values)
+		return addCounts(ctx, tx, shard(), assessmentID, len(rs), 0, values, false)
 	})
 }
 

@@ -120,7 +120,7 @@ func (db *DB) Unreleased(ctx context.Context) ([]int64, error) {
 	var ids []int64
 	err := db.readRows(ctx, `SELECT a.id FROM assessments a WHERE a.status = 'closed'
 		AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.assessment_id = a.id)
-		AND (SELECT COALESCE(SUM(c.responses), 0) FROM assessment_counts c WHERE c.assessment_id = a.id) >= a.min_group
+		AND (SELECT COALESCE(SUM(c.responses), 0) FROM participation_counts c WHERE c.assessment_id = a.id AND c.attribute = '') >= a.min_group
 		ORDER BY a.id`, nil, func(rows *sql.Rows) error {
 		var id int64
 		if err := rows.Scan(&id); err != nil {

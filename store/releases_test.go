@@ -240,7 +240,7 @@ func TestMigration0005Backfill(t *testing.T) {
 			cxm.StoredResponse{Attributes: map[string]string{"department": ""}, Answers: []int{2}})))
 		must(t, db.SetStatus(ctx, id, cxm.StatusClosed, time.Now()))
 		// Back to the schema before 0005, with the data in place.
-		for _, q := range []string{"DROP TABLE releases", "DROP TABLE attribute_counts", "DROP TABLE assessment_counts",
+		for _, q := range []string{"DROP TABLE releases", "DROP TABLE participation_counts",
 			"DELETE FROM schema_migrations WHERE version = 5"} {
 			_, err := db.w.ExecContext(ctx, q)
 			must(t, err)

@@ -74,7 +74,10 @@ func (db *DB) SubmitResponse(ctx context.Context, invitationID, assessmentID int
 			if err := submitOne(ctx, tx, tx.StmtContext(ctx, use), tx.StmtContext(ctx, insert), s); err != nil {
 				return err
 			}
-			return s.err
+			if s.err != nil {
+				return s.err
+			}
+			return countSubmissions(ctx, tx, []*submission{s}) // participation counters (counts.go)
 		})
 	}
 	db.submitMu.Lock()
@@ -136,7 +139,7 @@ func (db *DB) commitSubmissions(ctx context.Context, use, insert *sql.Stmt, batc
 				return err
 			}
 		}
-		return nil
+		return countSubmissions(ctx, tx, batch) // participation counters (counts.go)
 	})
 	if err != nil {
 		if len(batch) == 1 {
@@ -174,10 +177,8 @@ func submitOne(ctx context.Context, tx *sql.Tx, use, insert *sql.Stmt, s *submis
 		}
 		return nil
 	}
-	if _, err = insert.ExecContext(ctx, s.assessmentID, s.attrs, s.answers); err != nil {
-		return err
-	}
-	return countSubmission(ctx, tx, s.assessmentID, s.attrs) // participation counters (counts.go)
+	_, err = insert.ExecContext(ctx, s.assessmentID, s.attrs, s.answers)
+	return err
 }
 
 // whyNotSubmitted says why a submission's invitation could not be used.

@@ -13,35 +13,30 @@ CREATE TABLE releases (
 );
 
 -- Participation counters, kept by the transactions that add responses and
--- invitations, so that no read counts rows. Several shards per assessment
--- (summed on read) spread concurrent submissions over several rows on
--- PostgreSQL; SQLite has one writer and uses shard 0.
-CREATE TABLE assessment_counts (
-    assessment_id INTEGER NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
-    shard         INTEGER NOT NULL,
-    responses     INTEGER NOT NULL DEFAULT 0,
-    invited       INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (assessment_id, shard)
-);
-
--- Responses per attribute value (a blank value is not counted).
-CREATE TABLE attribute_counts (
+-- invitations, so that no read counts rows: per assessment, the row of
+-- attribute '' and value '' holds the totals (responses, invited), and one
+-- row per attribute value its responses (a blank value is not counted).
+-- Several shards per counter (summed on read) spread concurrent
+-- submissions over several rows on PostgreSQL, so they do not queue on one
+-- hot row; SQLite has one writer and does not need them.
+CREATE TABLE participation_counts (
     assessment_id INTEGER NOT NULL REFERENCES assessments (id) ON DELETE CASCADE,
     attribute     TEXT NOT NULL,
     value         TEXT NOT NULL,
     shard         INTEGER NOT NULL,
     responses     INTEGER NOT NULL DEFAULT 0,
+    invited       INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (assessment_id, attribute, value, shard)
 );
 
-INSERT INTO assessment_counts (assessment_id, shard, responses, invited)
-SELECT a.id, 0,
+INSERT INTO participation_counts (assessment_id, attribute, value, shard, responses, invited)
+SELECT a.id, '', '', 0,
        (SELECT COUNT(*) FROM responses r WHERE r.assessment_id = a.id),
        (SELECT COUNT(*) FROM invitations i WHERE i.assessment_id = a.id)
 FROM assessments a;
 
-INSERT INTO attribute_counts (assessment_id, attribute, value, shard, responses)
-SELECT r.assessment_id, j.key, j.value, 0, COUNT(*)
+INSERT INTO participation_counts (assessment_id, attribute, value, shard, responses, invited)
+SELECT r.assessment_id, j.key, j.value, 0, COUNT(*), 0
 FROM responses r, json_each(r.attributes) j
-WHERE j.value <> ''
+WHERE j.value <> '' AND j.key <> ''
 GROUP BY r.assessment_id, j.key, j.value;
