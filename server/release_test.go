@@ -341,3 +341,37 @@ func zipContent(t *testing.T, raw []byte) string {
 	}
 	return b.String()
 }
+
+// TestRareItem: a statement fewer than k answered shows no distribution in
+// any view, and every view still renders.
+func TestRareItem(t *testing.T) {
+	e := actEnv(t, testdb.SQLite)
+	id := e.newAssessment(map[string]any{"name": "Rare", "framework": "act", "min_group": 3})
+	for i, tok := range e.invite(id, 3) {
+		a := map[string]any{"l1": 3, "l2": 4, "v1": 2, "c1": 5, "c2": 4}
+		if i == 0 {
+			a["v2"] = 1
+		}
+		if st, out := e.call("", "POST", "/api/v1/responses/"+tok, map[string]any{"answers": a}); st != http.StatusCreated {
+			t.Fatalf("submit: %d %v", st, out)
+		}
+	}
+	e.closeAssessment(id)
+	st, out := e.call(cxm.RoleViewer, "GET", "/api/v1/assessments/"+itoa64(id)+"/results", nil)
+	if st != http.StatusOK {
+		t.Fatalf("results: %d %v", st, out)
+	}
+	for _, it := range out["items"].([]any) {
+		it := it.(map[string]any)
+		if rare := it["id"] == "v2"; rare != (it["counts"] == nil) || rare != (it["index"] == nil) {
+			t.Errorf("item %v", it)
+		}
+	}
+	c, _ := e.session(cxm.RoleViewer)
+	p := "/assessments/" + itoa64(id)
+	for _, v := range []string{"", "/workshop", "/workshop?c=1", "/report", "/export.xlsx", "/export/items.csv", "/plan"} {
+		if st, _ := e.get(c, p+v); st != http.StatusOK {
+			t.Errorf("%s: %d", v, st)
+		}
+	}
+}
