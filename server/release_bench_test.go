@@ -31,7 +31,7 @@ func BenchmarkRelease100k(b *testing.B) {
 			for _, v := range []struct{ name, path string }{
 				{"results", "/api/v1/assessments/%d/results?group_by=department,level,region"}, {"dashboard", "/assessments/%d"},
 				{"report", "/api/v1/assessments/%d/report"}, {"xlsx", "/api/v1/assessments/%d/export.xlsx"},
-				{"assessment", "/api/v1/assessments/%d"}, {"participation", "/api/v1/assessments/%d/participation"},
+				{"assessment", "/api/v1/assessments/%d"}, {"list", "/api/v1/assessments?%d"}, {"participation", "/api/v1/assessments/%d/participation"},
 			} {
 				path := fmt.Sprintf(v.path, id)
 				b.Run(v.name, func(b *testing.B) {
