@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -373,5 +374,46 @@ func TestRareItem(t *testing.T) {
 		if st, _ := e.get(c, p+v); st != http.StatusOK {
 			t.Errorf("%s: %d", v, st)
 		}
+	}
+}
+
+// TestConcurrentClose: people closing one assessment at once through the
+// API make one release and one plan.
+func TestConcurrentClose(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			e := actEnv(t, engine)
+			id := e.newAssessment(map[string]any{"name": "Race", "framework": "act", "min_group": 3})
+			e.respond(id, answers{2, 3, 4, ""}, answers{3, 3, 5, ""}, answers{1, 2, 4, ""})
+			var wg sync.WaitGroup
+			statuses := make(chan int, 6)
+			for range 6 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					st, _ := e.call(cxm.RoleFacilitator, "POST", "/api/v1/assessments/"+itoa64(id)+"/close", nil)
+					statuses <- st
+				}()
+			}
+			wg.Wait()
+			close(statuses)
+			for st := range statuses {
+				if st != http.StatusOK {
+					t.Errorf("close: %d", st)
+				}
+			}
+			var n int
+			for _, c := range e.changesOf(id) {
+				if c.Field == "plan" {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%d plans generated, want 1", n)
+			}
+			if st, out := e.call(cxm.RoleViewer, "GET", "/api/v1/assessments/"+itoa64(id)+"/results", nil); st != http.StatusOK || out["respondents"] != 3.0 {
+				t.Errorf("results: %d %v", st, out)
+			}
+		})
 	}
 }
