@@ -35,6 +35,7 @@ type Config struct {
 	RequestTimeout time.Duration // per request
 	Seed           uint64        // answers are random from this seed
 	Progress       io.Writer     // progress lines; nil: none
+	Readers        int           // users reading the assessment's dashboard page in a loop while responses come in
 }
 
 // Departments and levels: the attributes of the load test's assessment.
@@ -65,6 +66,12 @@ type Report struct {
 	Seconds        []int          `json:"per_second"`     // 201s completed in each second of the run
 	SlowestSecond  int            `json:"slowest_second"` // fewest 201s in a whole second of the run (the last, partial one left out)
 
+	// With readers: the dashboard page reads during the submitting phase.
+	Readers     int      `json:"readers,omitempty"`
+	Reads       int      `json:"reads,omitempty"`
+	ReadErrors  int      `json:"read_errors,omitempty"` // answers other than 200, or none
+	ReadLatency *Latency `json:"read_latency_ms,omitempty"`
+
 	Stored int `json:"stored"` // "responses" of GET /api/v1/assessments/{id} afterwards
 	Lost   int `json:"lost"`   // 201s the server does not count
 	Extra  int `json:"extra"`  // responses counted beyond the 201s (e.g. a timed-out request that was stored)
@@ -88,7 +95,7 @@ type Latency struct {
 // by the server: nothing lost, nothing failed, nothing extra.
 func (r *Report) OK() bool {
 	return r.Sent == r.Planned && r.Created == r.Sent && len(r.Errors) == 0 &&
-		r.Lost == 0 && r.Extra == 0 && r.ServerErrors == 0 &&
+		r.Lost == 0 && r.Extra == 0 && r.ServerErrors == 0 && r.ReadErrors == 0 &&
 		(r.Shutdown == "" || r.Shutdown == shutdownClean)
 }
 
@@ -106,6 +113,9 @@ func (r *Report) Problems() []string {
 	}
 	if r.Extra > 0 {
 		p = append(p, fmt.Sprintf("%d responses counted that were not answered 201", r.Extra))
+	}
+	if r.ReadErrors > 0 {
+		p = append(p, fmt.Sprintf("%d dashboard reads were not answered 200", r.ReadErrors))
 	}
 	if r.ServerErrors > 0 {
 		p = append(p, fmt.Sprintf("the server logged %d errors", r.ServerErrors))
@@ -302,6 +312,8 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 			i++
 		}
 	}()
+	stopReading := make(chan struct{})
+	readsDone := c.readDashboards(ctx, created.ID, cfg.Readers, stopReading, rep)
 	results := make([]result, cfg.Respondents)
 	var wg sync.WaitGroup
 	for w := range cfg.Respondents {
@@ -347,6 +359,8 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
+	close(stopReading)
+	<-readsDone
 
 	var lat []time.Duration
 	for _, r := range results {
@@ -486,4 +500,68 @@ func (g *answerGen) appendSubmission(b []byte) []byte {
 		b = strconv.AppendInt(b, int64(min(max(v, lo), hi)), 10)
 	}
 	return append(b, "}}"...)
+}
+
+// readDashboards starts readers that load the assessment's dashboard page
+// one after another until stop is closed, as people watching it would; the
+// returned channel is closed when they have stopped and their figures are
+// in rep.
+func (c *client) readDashboards(ctx context.Context, id int64, readers int, stop <-chan struct{}, rep *Report) <-chan struct{} {
+	done := make(chan struct{})
+	if readers <= 0 {
+		close(done)
+		return done
+	}
+	rep.Readers = readers
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	for range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-ctx.Done():
+					return
+				default:
+				}
+				t0 := time.Now()
+				ok := c.readPage(ctx, fmt.Sprintf("/assessments/%d", id))
+				d := time.Since(t0)
+				mu.Lock()
+				rep.Reads++
+				if !ok {
+					rep.ReadErrors++
+				}
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		l := distribution(lat)
+		rep.ReadLatency = &l
+		close(done)
+	}()
+	return done
+}
+
+// readPage loads a page with the API token; false unless it answers 200.
+func (c *client) readPage(ctx context.Context, path string) bool {
+	req, err := http.NewRequestWithContext(ctx, "GET", c.base+path, nil)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return false
+	}
+	defer res.Body.Close()
+	_, err = io.Copy(io.Discard, res.Body)
+	return err == nil && res.StatusCode == http.StatusOK
 }

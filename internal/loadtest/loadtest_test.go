@@ -62,7 +62,7 @@ func TestLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 			rep, err := run(ctx, Config{URL: srv.URL, Token: srv.Token, Respondents: 50, Responses: 2000,
-				Framework: "temkin-four", RequestTimeout: 30 * time.Second, Seed: 1})
+				Framework: "temkin-four", RequestTimeout: 30 * time.Second, Seed: 1, Readers: 2})
 			shutdown := srv.stop()
 			if err != nil {
 				t.Fatalf("%v\nserver log:\n%s", err, srv.logTail())
@@ -73,6 +73,9 @@ func TestLoad(t *testing.T) {
 			t.Logf("\n%s", buf.String())
 			if rep.Engine != engine {
 				t.Errorf("the server says its database is %q, want %q", rep.Engine, engine)
+			}
+			if rep.Readers != 2 || rep.Reads == 0 || rep.ReadLatency == nil {
+				t.Errorf("dashboard readers: %d readers, %d reads", rep.Readers, rep.Reads)
 			}
 			if !rep.OK() || rep.Created != 2000 || rep.Stored != 2000 {
 				t.Errorf("problems: %s\nserver log:\n%s", strings.Join(rep.Problems(), "; "), srv.logTail())
