@@ -111,7 +111,11 @@ func dashboardChartsFor(f *cxm.Framework, res *score.Result, width float64, suff
 		var dists []chart.Distribution
 		for _, it := range res.Items {
 			if it.Competency == c.ID {
-				dists = append(dists, chart.Distribution{Label: itemLabel(c, it.ID), Counts: it.Counts})
+				d := chart.Distribution{Label: itemLabel(c, it.ID), Counts: it.Counts}
+				if it.Counts == nil && it.N > 0 { // fewer than k answered it (release.go)
+					d.Hidden = fmt.Sprintf("fewer than %d answered: not shown", res.MinGroup)
+				}
+				dists = append(dists, d)
 			}
 		}
 		out.Distributions = append(out.Distributions, competencyDistribution{Name: c.Name, Chart: chart.StackedBars(dists, options, chart.StackedOptions{

@@ -370,6 +370,9 @@ func TestRareItem(t *testing.T) {
 	}
 	c, _ := e.session(cxm.RoleViewer)
 	p := "/assessments/" + itoa64(id)
+	if _, page := e.get(c, p); !strings.Contains(page, "fewer than 3 answered: not shown") {
+		t.Error("the dashboard does not say why a statement's answers are not shown")
+	}
 	for _, v := range []string{"", "/workshop", "/workshop?c=1", "/report", "/export.xlsx", "/export/items.csv", "/plan"} {
 		if st, _ := e.get(c, p+v); st != http.StatusOK {
 			t.Errorf("%s: %d", v, st)
