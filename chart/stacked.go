@@ -12,6 +12,9 @@ import (
 type Distribution struct {
 	Label  string
 	Counts []int
+	// Hidden, when set and there are no counts, is said in place of the
+	// bar, e.g. "fewer than 5 answered: not shown".
+	Hidden string
 }
 
 // StackedOptions configures StackedBars.
@@ -90,6 +93,7 @@ func StackedBars(dists []Distribution, options []string, opt StackedOptions) tem
 		lines  []string
 		counts []int
 		total  int
+		hidden string
 	}
 	rows := make([]row, len(dists))
 	labelW := 0.0
@@ -99,7 +103,7 @@ func StackedBars(dists []Distribution, options []string, opt StackedOptions) tem
 	}
 	for i, d := range dists {
 		r := &rows[i]
-		r.full = clean(d.Label)
+		r.full, r.hidden = clean(d.Label), clean(d.Hidden)
 		r.lines, _ = wrap(r.full, maxLW, fs, false, 2)
 		if len(r.lines) == 0 {
 			r.lines = []string{"–"}
@@ -146,6 +150,13 @@ func StackedBars(dists []Distribution, options []string, opt StackedOptions) tem
 		name := r.full
 		if name == "" {
 			name = "(unnamed)"
+		}
+		if r.total == 0 && r.hidden != "" {
+			c.add(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#9ca3af" stroke-dasharray="4 3">%s</rect>`, f(x0), f(by), f(plotW), f(barH), title(name+": "+r.hidden))
+			c.label(x0+8, by+barH/2+4, r.hidden, fsS, "", colMuted)
+			desc = append(desc, name+": "+r.hidden)
+			y += h
+			continue
 		}
 		c.label(x0+plotW+10, by+barH/2+4, "n = "+strconv.Itoa(r.total), fsS, "", colMuted)
 		if r.total == 0 {

@@ -226,7 +226,7 @@ func wantNum(t *testing.T, what string, got float64, want *float64) {
 	t.Helper()
 	if want == nil {
 		t.Errorf("%s = %v, want empty", what, got)
-	} else if got != *want {
+	} else if got != report.Excel15(*want) { // the workbook keeps Excel's 15 significant digits
 		t.Errorf("%s = %v, want %v", what, got, *want)
 	}
 }
@@ -240,6 +240,9 @@ func TestXLSX(t *testing.T) {
 		t.Fatalf("sheets = %v", got)
 	}
 
+	if i := x.GetActiveSheetIndex(); i != 0 {
+		t.Errorf("the workbook opens on sheet %d, want Summary", i)
+	}
 	// Every sheet: bold header row, frozen.
 	for _, sh := range x.GetSheetList() {
 		st, _ := x.GetCellStyle(sh, "A1")

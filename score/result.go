@@ -15,6 +15,7 @@ type Result struct {
 	Suppressed   map[string]int     `json:"suppressed"`
 	Gaps         map[string][]Gap   `json:"gaps"`
 	GroupBy      []string           `json:"group_by"`
+	Release      *Release           `json:"release,omitempty"` // set on an assessment's release (release.go)
 }
 
 // FrameworkRef names the framework version a result was scored against.

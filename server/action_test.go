@@ -225,13 +225,11 @@ func planFlow(t *testing.T, e *env) {
 	if len(changes) != 1 || changes[0].Field != "plan" || changes[0].User != "facilitator@example.com" || changes[0].At.IsZero() {
 		t.Errorf("history after closing: %+v", changes)
 	}
-	// Reopening withdraws the scores; closing again keeps them again and
-	// leaves the existing plan alone.
-	if st, out := e.call(cxm.RoleFacilitator, "POST", path+"/reopen", nil); st != http.StatusOK {
-		t.Fatalf("reopen: %d %v", st, out)
-	}
-	if p := peers(); len(p) != 0 {
-		t.Errorf("an open assessment is a peer: %+v", p)
+	// A released assessment is final: reopening is refused (naming the next
+	// wave), closing again changes nothing and leaves the plan alone.
+	if st, out := e.call(cxm.RoleFacilitator, "POST", path+"/reopen", nil); st != http.StatusConflict ||
+		out["field"] != "status" || !strings.Contains(out["error"].(string), path+"/next-wave") {
+		t.Fatalf("reopen a released assessment: %d %v, want 409 naming the next wave", st, out)
 	}
 	e.closeAssessment(id)
 	if p := peers(); len(p) != 1 {
@@ -562,6 +560,13 @@ func wavesFlow(t *testing.T, e *env) {
 		t.Errorf("the next wave %v, of %v", a2, a1)
 	}
 	e.respond(second, wave2...)
+	c, csrf := e.session(cxm.RoleFacilitator)
+	_, dash := e.get(c, "/assessments/"+itoa64(second))
+	if !strings.Contains(dash, "wave 2 of 2") || !strings.Contains(dash, `href="/assessments/`+itoa64(second)+`/progress"`) || strings.Contains(dash, "Start the next wave") {
+		t.Errorf("the open second wave's dashboard lacks its wave or progress link, or offers a next wave")
+	}
+	// Figures come from releases: the second wave is compared once closed.
+	e.closeAssessment(second)
 
 	// The comparison.
 	st, raw := e.raw(cxm.RoleViewer, "GET", p2+"/compare?with="+itoa64(first), "", nil)
@@ -646,13 +651,8 @@ func wavesFlow(t *testing.T, e *env) {
 		t.Errorf("compare an unknown assessment: %d %v", st, out)
 	}
 
-	// The pages: the second wave's dashboard links to the progress page,
-	// which states the changes in words and draws the trend.
-	c, csrf := e.session(cxm.RoleFacilitator)
-	_, dash := e.get(c, "/assessments/"+itoa64(second))
-	if !strings.Contains(dash, "wave 2 of 2") || !strings.Contains(dash, `href="/assessments/`+itoa64(second)+`/progress"`) || strings.Contains(dash, "Start the next wave") {
-		t.Errorf("the open second wave's dashboard lacks its wave or progress link, or offers a next wave")
-	}
+	// The pages: the progress page states the changes in words and draws
+	// the trend.
 	_, dash1 := e.get(c, "/assessments/"+itoa64(first))
 	if strings.Contains(dash1, "Start the next wave") || !strings.Contains(dash1, "next: <a href=\"/assessments/"+itoa64(second)+"\">") {
 		t.Errorf("the first wave's dashboard offers a second next wave, or does not link to it")
@@ -757,6 +757,7 @@ func benchmarkFlow(t *testing.T, e *env) {
 	// Our voice: answers 3, 4, 4 → 50, 75, 75: 66.67.
 	id := e.newAssessment(map[string]any{"name": "Ours", "framework": "act", "organization": own, "min_group": 3})
 	e.respond(id, answers{3, 3, 4, ""}, answers{3, 4, 4, ""}, answers{3, 4, 4, ""})
+	e.closeAssessment(id) // its own figures are its release
 	path := "/api/v1/assessments/" + itoa64(id) + "/benchmark"
 	bench := func(query string) (int, []score.PeerPosition) {
 		t.Helper()

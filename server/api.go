@@ -354,6 +354,8 @@ func (s *Server) baseURL(r *http.Request) string {
 	return scheme + "://" + r.Host
 }
 
+// apiResults serves GET /api/v1/assessments/{id}/results?group_by=a,b: the
+// assessment's release with the breakdowns asked for (release.go).
 func (s *Server) apiResults(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.assessment(r)
 	if err != nil {
@@ -367,34 +369,30 @@ func (s *Server) apiResults(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if res.Withheld {
+		return &Error{Status: http.StatusConflict, Field: "status", Message: noReleaseWords(a)}
+	}
 	writeJSON(w, http.StatusOK, res)
 	return nil
 }
 
-// results scores an assessment's stored responses, streamed from the
-// database into the scoring engine, with the assessment's anonymity
-// threshold. Below min_group respondents no figure is returned at all.
-func (s *Server) results(ctx context.Context, a cxm.Assessment, groupBy []string) (*score.Result, *cxm.Framework, error) {
-	f, err := s.framework(ctx, a.FrameworkID, a.FrameworkVersion)
-	if err != nil {
-		return nil, nil, err
+// noReleaseWords says why an assessment has no figures yet.
+func noReleaseWords(a cxm.Assessment) string {
+	if a.Status == cxm.StatusOpen {
+		return fmt.Sprintf("no results yet: figures appear once the assessment is closed with at least %d responses "+
+			"(it is open, with %d so far), so that nobody can work out the latest answers by reading results as they come in; "+
+			"GET /api/v1/assessments/%d/participation shows who has answered", a.MinGroup, a.Responses, a.ID)
 	}
-	names := a.AttributeNames()
-	sc, err := score.New(f, score.Options{Attributes: names, GroupBy: groupBy, MinGroup: a.MinGroup, Withhold: true})
-	if err != nil {
-		return nil, nil, badField("group_by", "%v", err)
+	return fmt.Sprintf("no results: the assessment was closed with %d responses, fewer than its minimum of %d; "+
+		"reopen it to take more answers", a.Responses, a.MinGroup)
+}
+
+// truncate shortens s to at most n characters for an error message.
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
 	}
-	attrs := make([]string, len(names))
-	err = s.db.EachResponse(ctx, a.ID, func(sr cxm.StoredResponse) error {
-		for i, n := range names {
-			attrs[i] = sr.Attributes[n]
-		}
-		return sc.Add(score.Response{Answers: sr.Answers, Attrs: attrs})
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return sc.Result(), f, nil
+	return s
 }
 
 func (s *Server) setStatus(r *http.Request, status cxm.Status) (cxm.Assessment, error) {
@@ -402,16 +400,15 @@ func (s *Server) setStatus(r *http.Request, status cxm.Status) (cxm.Assessment, 
 	if err != nil {
 		return a, err
 	}
-	if err := s.db.SetStatus(r.Context(), a.ID, status, s.cfg.Now().UTC()); err != nil {
-		return a, err
+	if status == cxm.StatusClosed {
+		err = s.closeAssessment(r.Context(), a)
+	} else {
+		err = s.reopenAssessment(r.Context(), a)
 	}
-	a, err = s.db.Assessment(r.Context(), a.ID)
 	if err != nil {
 		return a, err
 	}
-	// Closing keeps the scores for benchmarks and makes the plan; reopening
-	// withdraws the scores (plans.go).
-	return a, s.afterStatusChange(r.Context(), a, status)
+	return s.db.Assessment(r.Context(), a.ID)
 }
 
 func (s *Server) apiClose(w http.ResponseWriter, r *http.Request) error {

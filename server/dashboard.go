@@ -10,9 +10,9 @@ import (
 	"github.com/cxmhq/cxm/score"
 )
 
-// The results dashboard of an assessment: computed from the stored
-// responses on every request, so new answers show at once. Charts are SVG
-// drawn here; nothing runs in the browser.
+// The results dashboard of an assessment: its release (release.go), or,
+// before there is one, its participation and when figures will appear.
+// Charts are SVG drawn here; nothing runs in the browser.
 
 type dashboardCharts struct {
 	Bars, Radar, Ladder template.HTML
@@ -40,7 +40,15 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Mail, err = s.mailView(r.Context(), a); err != nil {
 		return err
 	}
-	if !res.Withheld {
+	if res.Withheld {
+		if v.P, err = s.participation(r.Context(), a); err != nil {
+			return err
+		}
+		for _, at := range a.Attributes {
+			v.ByAttribute = append(v.ByAttribute, participationRows{Attribute: at.Name, Values: v.P.By[at.Name]})
+		}
+		v.Waiting = waitingWords(a, v.P.Responses)
+	} else {
 		v.Verdict = score.Verdict(f, res)
 		for _, c := range res.Competencies {
 			v.Rows = append(v.Rows, competencyRow{
@@ -106,7 +114,11 @@ func dashboardChartsFor(f *cxm.Framework, res *score.Result, width float64, suff
 		var dists []chart.Distribution
 		for _, it := range res.Items {
 			if it.Competency == c.ID {
-				dists = append(dists, chart.Distribution{Label: itemLabel(c, it.ID), Counts: it.Counts})
+				d := chart.Distribution{Label: itemLabel(c, it.ID), Counts: it.Counts}
+				if it.Counts == nil && it.N > 0 { // fewer than k answered it (release.go)
+					d.Hidden = fmt.Sprintf("fewer than %d answered: not shown", res.MinGroup)
+				}
+				dists = append(dists, d)
 			}
 		}
 		out.Distributions = append(out.Distributions, competencyDistribution{Name: c.Name, Chart: chart.StackedBars(dists, options, chart.StackedOptions{
@@ -175,4 +187,28 @@ func slugify(s string) string {
 		}
 	}
 	return string(out)
+}
+
+// waitingWords says, for an assessment without a release, when its figures
+// will appear and why not before.
+func waitingWords(a cxm.Assessment, responses int) []string {
+	why := "Until then only participation is shown, so that nobody can work out the latest answers by reading results as they come in."
+	k := a.MinGroup
+	switch {
+	case a.Status != cxm.StatusOpen:
+		return []string{fmt.Sprintf("No results: the assessment was closed with %d %s, fewer than the %d needed.", responses, plural(responses, "response", "responses"), k),
+			"Results are only made from at least " + fmt.Sprint(k) + " responses, so that no one's answers can be read on their own. Reopen it to take more answers."}
+	case responses < k:
+		return []string{fmt.Sprintf("Results will appear once the assessment is closed with at least %d responses (%d so far).", k, responses), why}
+	}
+	return []string{fmt.Sprintf("Results will appear when the assessment is closed: it has %d responses, enough for results (at least %d are needed).", responses, k),
+		why + " Once made, the results are final: the assessment then takes no more answers."}
+}
+
+// plural picks the word for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -111,7 +111,7 @@ func TestEndToEnd(t *testing.T) {
 	dashboard := ts.URL + "/assessments/" + m[1]
 	b.contains("Spring 2027 CX check")
 	b.contains("Four CX Core Competencies")
-	b.contains("Results appear once at least 3 people have answered (0 so far)")
+	b.contains("Results will appear once the assessment is closed with at least 3 responses (0 so far).")
 	b.contains("0 responses of 0 invited")
 	b.look("dashboard-empty-desktop.png")
 
@@ -269,9 +269,20 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
-	// 5. The dashboard with three responses.
+	// 5. The dashboard with three responses: participation only while
+	// open; closing makes the release.
 	b.navigate(dashboard, http.StatusOK)
 	b.contains("3 responses of 3 invited (100%)")
+	b.contains("Results will appear when the assessment is closed: it has 3 responses, enough for results (at least 3 are needed).")
+	b.contains("so that nobody can work out the latest answers by reading results as they come in")
+	b.look("dashboard-open-desktop.png")
+	b.phone(func() {
+		b.noHorizontalScroll()
+		b.look("dashboard-open-phone.png")
+	})
+	b.do(chromedp.Click(chromedp.CSS("details.manage summary")))
+	b.submit(`form.close-form button[type=submit]`, http.StatusOK)
+	b.contains("its results are made now, once, and are final")
 	scores := map[string]float64{}
 	weakest := ""
 	for _, c := range f.Competencies {

@@ -98,6 +98,9 @@ func TestWorkshopEndToEnd(t *testing.T) {
 			t.Fatalf("respondent %d: %d %s", i+1, status, out)
 		}
 	}
+	if status, out := api("POST", fmt.Sprintf("/api/v1/assessments/%d/close", created.ID), nil); status != http.StatusOK {
+		t.Fatalf("close: %d %s", status, out)
+	}
 	f, ok := framework.Builtin("temkin-four")
 	if !ok {
 		t.Fatal("no built-in temkin-four")

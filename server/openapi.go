@@ -73,8 +73,13 @@ var apiDocs = map[string]struct {
 		201, obj([]string{"invitations"}, schema{"invitations": arr(obj([]string{"token", "url"}, schema{"token": str, "url": str}))}), ""},
 	"POST /api/v1/assessments/{id}/reminders": {obj(nil, schema{}), "", 202, obj([]string{"queued"}, schema{"queued": integer}), ""},
 	"GET /api/v1/assessments/{id}/results":    {nil, "", 200, ref("Result"), ""},
-	"POST /api/v1/assessments/{id}/close":     {nil, "", 200, ref("Assessment"), ""},
-	"POST /api/v1/assessments/{id}/reopen":    {nil, "", 200, ref("Assessment"), ""},
+	"GET /api/v1/assessments/{id}/participation": {nil, "", 200, obj([]string{"responses", "invited", "rate", "by"}, schema{
+		"responses": integer, "invited": integer, "rate": schema{"type": []string{"number", "null"}},
+		"by": schema{"type": "object", "additionalProperties": arr(obj([]string{"value", "responses"}, schema{
+			"value": str, "responses": schema{"oneOf": []schema{integer, schema{"type": "string", "description": `"fewer than k"`}}}}))},
+	}), ""},
+	"POST /api/v1/assessments/{id}/close":  {nil, "", 200, ref("Assessment"), ""},
+	"POST /api/v1/assessments/{id}/reopen": {nil, "", 200, ref("Assessment"), ""},
 	"POST /api/v1/responses/{token}": {obj(nil, schema{
 		"attributes": schema{"type": "object", "additionalProperties": str},
 		"answers":    schema{"type": "object", "additionalProperties": schema{"type": []string{"integer", "null"}}},

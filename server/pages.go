@@ -157,7 +157,7 @@ func urlEscape(s string) string { return url.QueryEscape(s) }
 var flashes = map[string]string{
 	"created":        "Created.",
 	"saved":          "Saved.",
-	"closed":         "The assessment is closed: it accepts no more responses.",
+	"closed":         "The assessment is closed: it accepts no more responses. With enough responses its results are made now, once, and are final.",
 	"reopened":       "The assessment is open again.",
 	"sealed":         "The sealed invitations are queued: cxm sends them now. Nobody, you included, sees which link goes to whom.",
 	"reminded":       "A reminder is queued for everyone invited by mail.",

@@ -33,39 +33,6 @@ func userEmail(ctx context.Context) string {
 	return ""
 }
 
-// afterStatusChange keeps what depends on an assessment being closed. On
-// closing: the competency scores are kept for benchmarks (none when the
-// result is withheld) and, when the assessment has no plan yet, one is
-// generated. On reopening the kept scores are removed: an open assessment
-// is no one's peer.
-func (s *Server) afterStatusChange(ctx context.Context, a cxm.Assessment, status cxm.Status) error {
-	if status != cxm.StatusClosed {
-		return s.db.SetScores(ctx, a.ID, nil)
-	}
-	res, f, err := s.results(ctx, a, a.AttributeNames())
-	if err != nil {
-		return err
-	}
-	var scores []store.CompetencyScore
-	if !res.Withheld {
-		for _, c := range res.Competencies {
-			scores = append(scores, store.CompetencyScore{Competency: c.ID, Score: c.Score, N: c.N})
-		}
-	}
-	if err := s.db.SetScores(ctx, a.ID, scores); err != nil {
-		return err
-	}
-	if res.Withheld {
-		return nil
-	}
-	steps := planSteps(plan.Generate(f, res, plan.DefaultPerCompetency))
-	if len(steps) == 0 {
-		return nil
-	}
-	_, err = s.db.CreatePlanIfNone(ctx, a.ID, steps, userEmail(ctx))
-	return err
-}
-
 // planSteps converts generated steps to stored ones.
 func planSteps(gen []plan.Step) []cxm.PlanStep {
 	out := make([]cxm.PlanStep, 0, len(gen))
@@ -89,7 +56,7 @@ func (s *Server) regeneratePlan(ctx context.Context, a cxm.Assessment) (int, err
 		return 0, err
 	}
 	if res.Withheld {
-		return 0, errorf(http.StatusConflict, "a plan needs results: at least %d respondents (%d so far)", res.MinGroup, res.Respondents)
+		return 0, errorf(http.StatusConflict, "a plan needs results, which are made when the assessment is closed with at least %d responses (%d so far)", res.MinGroup, res.Respondents)
 	}
 	old, err := s.db.PlanSteps(ctx, a.ID)
 	if err != nil {

@@ -70,9 +70,10 @@ func (s *Server) routeTable() []route {
 		api("GET", "/api/v1/assessments/{id}", anyUser, "An assessment with its response count", s.apiAssessment),
 		api("POST", "/api/v1/assessments/{id}/invitations", runner, "Create invitation links ({\"count\"}: 201), or send sealed invitations ({\"emails\"}: 202)", s.apiCreateInvitations).max(invitationLimit),
 		api("POST", "/api/v1/assessments/{id}/reminders", runner, "Queue a reminder to every address of the sealed invitations", s.apiReminders),
-		api("GET", "/api/v1/assessments/{id}/results", anyUser, "The scored results (scoring.md §6)", s.apiResults),
-		api("POST", "/api/v1/assessments/{id}/close", runner, "Close an assessment: no more responses", s.apiClose),
-		api("POST", "/api/v1/assessments/{id}/reopen", runner, "Reopen a closed assessment", s.apiReopen),
+		api("GET", "/api/v1/assessments/{id}/results", anyUser, "The assessment's release: its results, computed once at close (scoring.md §6, 4.12)", s.apiResults),
+		api("GET", "/api/v1/assessments/{id}/participation", anyUser, "Who has answered: counts, never a figure (scoring.md 4.12)", s.apiParticipation),
+		api("POST", "/api/v1/assessments/{id}/close", runner, "Close an assessment: no more responses; makes its release", s.apiClose),
+		api("POST", "/api/v1/assessments/{id}/reopen", runner, "Reopen a closed assessment without a release", s.apiReopen),
 		api("POST", "/api/v1/responses/{token}", respondent, "Submit the answers of an invitation (once)", s.apiSubmit).max(answersLimit),
 
 		// API: from results to action

@@ -230,6 +230,15 @@ type dashboardView struct {
 	Charts    dashboardCharts // for screens and print
 	Narrow    dashboardCharts // for phones
 	Mail      mailView        // sealed invitations: configured, and their state
+	// Without a release: participation only, and when figures will appear.
+	P           score.Participation
+	ByAttribute []participationRows
+	Waiting     []string
+}
+
+type participationRows struct {
+	Attribute string
+	Values    []score.ValueCount
 }
 
 type competencyRow struct {

@@ -16,14 +16,12 @@ import (
 )
 
 // assessmentCols are an assessment's columns without and with its counts
-// (which cost a scan of its invitations and responses).
+// (read from its counters, counts.go: no row is counted).
 const (
 	assessmentCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
 	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, 0, 0`
 	assessmentCountCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
-	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at,
-	(SELECT COUNT(*) FROM invitations i WHERE i.assessment_id = a.id) - ` + orphanedInvitations + `,
-	(SELECT COUNT(*) FROM responses r WHERE r.assessment_id = a.id)`
+	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, ` + countsSQL
 )
 
 func scanAssessment(sc scanner, a *cxm.Assessment) error {
@@ -114,8 +112,8 @@ func (db *DB) CreateAssessment(ctx context.Context, a *cxm.Assessment) (int64, e
 }
 
 // Assessment returns an assessment with its counts of invitations and
-// responses. Counting reads all of them: on paths taken for every
-// respondent use AssessmentNoCounts.
+// responses (from its counters). The respondent's path, which needs no
+// counts, uses AssessmentNoCounts.
 func (db *DB) Assessment(ctx context.Context, id int64) (cxm.Assessment, error) {
 	var a cxm.Assessment
 	err := db.readRow(ctx, "SELECT "+assessmentCountCols+" FROM assessments a WHERE a.id = $1", []any{id},
@@ -161,13 +159,23 @@ func (db *DB) ListAssessments(ctx context.Context, organizationID int64) ([]cxm.
 }
 
 // SetStatus opens or closes an assessment. Closing sets closed_at to now
-// (kept when it was closed already); opening clears it.
+// (kept when it was closed already) and makes no release (CloseAssessment
+// does); opening clears it, and a released assessment is final: reopening
+// it is ErrReleased.
 func (db *DB) SetStatus(ctx context.Context, id int64, status cxm.Status, now time.Time) error {
 	switch status {
 	case cxm.StatusClosed:
 		return db.execOne(ctx, "UPDATE assessments SET status = 'closed', closed_at = COALESCE(closed_at, $2) WHERE id = $1", id, ts(now))
 	case cxm.StatusOpen:
-		return db.execOne(ctx, "UPDATE assessments SET status = 'open', closed_at = NULL WHERE id = $1", id)
+		n, err := db.execN(ctx, `UPDATE assessments SET status = 'open', closed_at = NULL
+			WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.assessment_id = $1)`, id)
+		if err != nil || n == 1 {
+			return err
+		}
+		if _, err := db.Release(ctx, id); err == nil {
+			return ErrReleased
+		}
+		return cxm.ErrNotFound
 	}
 	return fmt.Errorf("invalid status %q", status)
 }
@@ -249,6 +257,9 @@ func insertInvitations(ctx context.Context, tx *sql.Tx, assessmentID int64, hash
 		}
 		if n != int64(len(chunk)) {
 			return fmt.Errorf("a token hash is already in use: %w", cxm.ErrConflict)
+		}
+		if err := addCounts(ctx, tx, shard(), assessmentID, 0, len(chunk), nil, false); err != nil { // counts.go
+			return err
 		}
 		// Each new invitation is open until it is used.
 		q.Reset()
@@ -390,12 +401,16 @@ func (db *DB) AddResponse(ctx context.Context, assessmentID int64, r cxm.StoredR
 func (db *DB) AddResponses(ctx context.Context, assessmentID int64, rs []cxm.StoredResponse) error {
 	type enc struct{ attrs, answers string }
 	encs := make([]enc, len(rs))
+	values := map[[2]string]int{} // for the participation counters
 	for i, r := range rs {
 		a, b, err := encodeResponse(r)
 		if err != nil {
 			return fmt.Errorf("response %d: %w", i+1, err)
 		}
 		encs[i] = enc{a, b}
+		for k, v := range r.Attributes {
+			values[[2]string{k, v}]++
+		}
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -415,7 +430,7 @@ func (db *DB) AddResponses(ctx context.Context, assessmentID int64, rs []cxm.Sto
 				return err
 			}
 		}
-		return nil
+		return addCounts(ctx, tx, shard(), assessmentID, len(rs), 0, values, false)
 	})
 }
 
@@ -426,35 +441,63 @@ func (db *DB) AddResponses(ctx context.Context, assessmentID int64, rs []cxm.Sto
 // it keeps). fn must not use db: the stream holds one of the few reader
 // connections. An error from fn stops the iteration and is returned.
 func (db *DB) EachResponse(ctx context.Context, assessmentID int64, fn func(cxm.StoredResponse) error) error {
-	var attrRaw, ansRaw sql.RawBytes
-	// Responses share few distinct attribute sets (department x level):
-	// each is parsed once and its map handed out again.
+	var d responseDecoder
+	return db.readRows(ctx, eachResponseSQL, []any{assessmentID},
+		func(rows *sql.Rows) error { return d.next(rows, fn) })
+}
+
+// eachResponseTx is EachResponse inside a transaction.
+func eachResponseTx(ctx context.Context, tx *sql.Tx, assessmentID int64, fn func(cxm.StoredResponse) error) error {
+	rows, err := tx.QueryContext(ctx, eachResponseSQL, assessmentID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var d responseDecoder
+	for rows.Next() {
+		if err := d.next(rows, fn); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+const eachResponseSQL = "SELECT attributes, answers FROM responses WHERE assessment_id = $1 ORDER BY id"
+
+// responseDecoder decodes response rows, reusing its buffers. Responses
+// share few distinct attribute sets (department x level): each is parsed
+// once and its map handed out again.
+type responseDecoder struct {
+	attrRaw, ansRaw sql.RawBytes
+	cache           map[string]map[string]string
+	scratch         map[string]string
+	r               cxm.StoredResponse
+}
+
+func (d *responseDecoder) next(rows *sql.Rows, fn func(cxm.StoredResponse) error) error {
 	const maxCached = 256
-	cache := map[string]map[string]string{}
-	scratch := map[string]string{}
-	var r cxm.StoredResponse
-	return db.readRows(ctx, "SELECT attributes, answers FROM responses WHERE assessment_id = $1 ORDER BY id", []any{assessmentID},
-		func(rows *sql.Rows) error {
-			if err := rows.Scan(&attrRaw, &ansRaw); err != nil {
-				return err
-			}
-			m := cache[string([]byte(attrRaw))]
-			if m == nil {
-				var err error
-				if m, err = parseAttributes(attrRaw, len(cache) < maxCached, scratch); err != nil {
-					return err
-				}
-				if len(cache) < maxCached {
-					cache[string(attrRaw)] = m
-				}
-			}
-			r.Attributes = m
-			var err error
-			if r.Answers, err = parseAnswers(r.Answers, ansRaw); err != nil {
-				return err
-			}
-			return fn(r)
-		})
+	if d.cache == nil {
+		d.cache, d.scratch = map[string]map[string]string{}, map[string]string{}
+	}
+	if err := rows.Scan(&d.attrRaw, &d.ansRaw); err != nil {
+		return err
+	}
+	m := d.cache[string([]byte(d.attrRaw))]
+	if m == nil {
+		var err error
+		if m, err = parseAttributes(d.attrRaw, len(d.cache) < maxCached, d.scratch); err != nil {
+			return err
+		}
+		if len(d.cache) < maxCached {
+			d.cache[string(d.attrRaw)] = m
+		}
+	}
+	d.r.Attributes = m
+	var err error
+	if d.r.Answers, err = parseAnswers(d.r.Answers, d.ansRaw); err != nil {
+		return err
+	}
+	return fn(d.r)
 }
 
 // parseAttributes decodes stored attributes into a new map, or into scratch

@@ -310,18 +310,21 @@ type CompetencyScore struct {
 // SetScores keeps the competency scores of a closing assessment (nil:
 // removes them, as on reopening).
 func (db *DB) SetScores(ctx context.Context, assessmentID int64, scores []CompetencyScore) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM assessment_scores WHERE assessment_id = $1", assessmentID); err != nil {
+	return db.tx(ctx, func(tx *sql.Tx) error { return putScores(ctx, tx, assessmentID, scores) })
+}
+
+// putScores replaces an assessment's kept scores in tx.
+func putScores(ctx context.Context, tx *sql.Tx, assessmentID int64, scores []CompetencyScore) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM assessment_scores WHERE assessment_id = $1", assessmentID); err != nil {
+		return err
+	}
+	for _, s := range scores {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO assessment_scores (assessment_id, competency, score, n) VALUES ($1, $2, $3, $4)",
+			assessmentID, s.Competency, s.Score, s.N); err != nil {
 			return err
 		}
-		for _, s := range scores {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO assessment_scores (assessment_id, competency, score, n) VALUES ($1, $2, $3, $4)",
-				assessmentID, s.Competency, s.Score, s.N); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Peer is one peer assessment's competency scores, with the industry and

@@ -99,7 +99,10 @@ func (db *DB) SubmitResponse(ctx context.Context, invitationID, assessmentID int
 			if err := submitOne(ctx, tx, tx.StmtContext(ctx, use), tx.StmtContext(ctx, insert), s); err != nil {
 				return err
 			}
-			return s.err
+			if s.err != nil {
+				return s.err
+			}
+			return countSubmissions(ctx, tx, []*submission{s}) // participation counters (counts.go)
 		})
 	}
 	db.submitMu.Lock()
@@ -161,7 +164,7 @@ func (db *DB) commitSubmissions(ctx context.Context, use, insert *sql.Stmt, batc
 				return err
 			}
 		}
-		return nil
+		return countSubmissions(ctx, tx, batch) // participation counters (counts.go)
 	})
 	if err != nil {
 		if len(batch) == 1 {

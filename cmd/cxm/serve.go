@@ -38,9 +38,16 @@ func openDB(ctx context.Context, dsn string) (*store.DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrating the database: %w", err)
 	}
-	if err := server.New(db, slog.New(slog.DiscardHandler), server.Config{}).SeedFrameworks(ctx); err != nil {
+	srv := server.New(db, slog.New(slog.DiscardHandler), server.Config{})
+	if err := srv.SeedFrameworks(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	// Releases of assessments closed before releases existed (migration
+	// 0005): SQL cannot score, so this step follows the migrations.
+	if _, err := srv.MakeReleases(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("making releases: %w", err)
 	}
 	return db, nil
 }
@@ -205,11 +212,18 @@ func newMigrateCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
-		if len(applied) == 0 {
+		made, err := server.New(db, slog.New(slog.DiscardHandler), server.Config{}).MakeReleases(cmd.Context())
+		if err != nil {
+			return fmt.Errorf("making releases: %w", err)
+		}
+		if len(applied) == 0 && made == 0 {
 			fmt.Fprintln(cmd.OutOrStdout(), "The database is up to date.")
 		}
 		for _, v := range applied {
 			fmt.Fprintf(cmd.OutOrStdout(), "applied migration %04d\n", v)
+		}
+		if made > 0 {
+			fmt.Fprintf(cmd.OutOrStdout(), "made the releases of %d closed assessments\n", made)
 		}
 		return nil
 	}

@@ -17,6 +17,10 @@ import (
 	"time"
 
 	"github.com/cxmhq/cxm/internal/smtptest"
+	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/framework"
+	"github.com/cxmhq/cxm/store"
+
 	_ "modernc.org/sqlite"
 )
 
@@ -289,5 +293,51 @@ func TestServeSendsSealedInvitations(t *testing.T) {
 		if err != nil || !regexp.MustCompile(regexp.QuoteMeta(base)+`/r/[A-Za-z0-9_-]{43}\r\n`).MatchString(text) || h["From"] != `"CX Team" <cx@example.org>` {
 			t.Fatalf("message to %v: %v %q %v", m.To, h, text, err)
 		}
+	}
+}
+
+// TestMigrateMakesReleases: cxm migrate makes the release of an assessment
+// closed before releases existed (migration 0005), once.
+func TestMigrateMakesReleases(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "cxm.db")
+	db, err := openDB(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := framework.Builtin("temkin-four")
+	a := cxm.Assessment{Name: "Closed long ago", FrameworkID: "temkin-four", FrameworkVersion: 1, MinGroup: 5}
+	id, err := db.CreateAssessment(ctx, &a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []cxm.StoredResponse
+	for i := range 6 {
+		answers := make([]int, f.NumItems())
+		for j := range answers {
+			answers[j] = 1 + (i+j)%5
+		}
+		rs = append(rs, cxm.StoredResponse{Answers: answers})
+	}
+	if err := db.AddResponses(ctx, id, rs); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetStatus(ctx, id, cxm.StatusClosed, a.CreatedAt); err != nil { // closed as before releases
+		t.Fatal(err)
+	}
+	db.Close()
+	if o := runCxm(t, "", "migrate", "--db", path); o.code != 0 || !strings.Contains(o.stdout, "made the releases of 1 closed assessments") {
+		t.Fatalf("migrate: %d %s %s", o.code, o.stdout, o.stderr)
+	}
+	if o := runCxm(t, "", "migrate", "--db", path); o.code != 0 || !strings.Contains(o.stdout, "up to date") {
+		t.Errorf("migrate again: %d %s", o.code, o.stdout)
+	}
+	db, err = store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if rel, err := db.Release(ctx, id); err != nil || rel.Respondents != 6 {
+		t.Errorf("release %+v, %v", rel, err)
 	}
 }

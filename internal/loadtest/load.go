@@ -34,8 +34,8 @@ type Config struct {
 	Framework      string        // built-in framework id
 	RequestTimeout time.Duration // per request
 	Seed           uint64        // answers are random from this seed
-	Readers        int           // users reading the assessment's dashboard page in a loop meanwhile
 	Progress       io.Writer     // progress lines; nil: none
+	Readers        int           // users reading the assessment's dashboard page in a loop while responses come in
 }
 
 // Departments and levels: the attributes of the load test's assessment.
@@ -66,14 +66,15 @@ type Report struct {
 	Seconds        []int          `json:"per_second"`     // 201s completed in each second of the run
 	SlowestSecond  int            `json:"slowest_second"` // fewest 201s in a whole second of the run (the last, partial one left out)
 
+	// With readers: the dashboard page reads during the submitting phase.
+	Readers     int      `json:"readers,omitempty"`
+	Reads       int      `json:"reads,omitempty"`
+	ReadErrors  int      `json:"read_errors,omitempty"` // answers other than 200, or none
+	ReadLatency *Latency `json:"read_latency_ms,omitempty"`
+
 	Stored int `json:"stored"` // "responses" of GET /api/v1/assessments/{id} afterwards
 	Lost   int `json:"lost"`   // 201s the server does not count
 	Extra  int `json:"extra"`  // responses counted beyond the 201s (e.g. a timed-out request that was stored)
-
-	Readers     int     `json:"readers,omitempty"`     // users reading the dashboard meanwhile
-	Reads       int     `json:"reads,omitempty"`       // dashboard pages they read (200s)
-	ReadErrors  int     `json:"read_errors,omitempty"` // reads that were not answered 200
-	ReadLatency Latency `json:"read_latency_ms"`       // of the dashboard reads
 
 	Shutdown     string `json:"shutdown,omitempty"`      // with --spawn-binary: how the server stopped
 	ServerErrors int    `json:"server_errors,omitempty"` // with --spawn-binary: level=ERROR lines it logged
@@ -311,9 +312,9 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 			i++
 		}
 	}()
+	stopReading := make(chan struct{})
+	readsDone := c.readDashboards(ctx, created.ID, cfg.Readers, stopReading, rep)
 	results := make([]result, cfg.Respondents)
-	readCtx, stopReading := context.WithCancel(ctx)
-	readDone := c.readDashboards(readCtx, rep, cfg.Readers)
 	var wg sync.WaitGroup
 	for w := range cfg.Respondents {
 		wg.Add(1)
@@ -358,8 +359,8 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	stopReading()
-	<-readDone
+	close(stopReading)
+	<-readsDone
 
 	var lat []time.Duration
 	for _, r := range results {
@@ -406,60 +407,6 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 		return rep, fmt.Errorf("interrupted after %d of %d responses: %w", rep.Sent, rep.Planned, err)
 	}
 	return rep, nil
-}
-
-// readDashboards starts n users who read the assessment's dashboard page
-// in a loop, as people do while an assessment runs, until ctx ends; the
-// channel closes when they have stopped and rep holds their figures.
-func (c *client) readDashboards(ctx context.Context, rep *Report, n int) <-chan struct{} {
-	done := make(chan struct{})
-	rep.Readers = n
-	var mu sync.Mutex
-	var lat []time.Duration
-	var wg sync.WaitGroup
-	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				t0 := time.Now()
-				status, err := c.get(ctx, fmt.Sprintf("/assessments/%d", rep.Assessment))
-				if ctx.Err() != nil {
-					return
-				}
-				mu.Lock()
-				lat = append(lat, time.Since(t0))
-				if err != nil || status != http.StatusOK {
-					rep.ReadErrors++
-				} else {
-					rep.Reads++
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	go func() {
-		wg.Wait()
-		rep.ReadLatency = distribution(lat)
-		close(done)
-	}()
-	return done
-}
-
-// get reads a page with the API token and returns its status.
-func (c *client) get(ctx context.Context, path string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, "GET", c.base+path, nil)
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Authorization", "Bearer "+c.token)
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	_, err = io.Copy(io.Discard, resp.Body)
-	return resp.StatusCode, err
 }
 
 // submit posts one response and returns the status; the body is read to the
@@ -553,4 +500,68 @@ func (g *answerGen) appendSubmission(b []byte) []byte {
 		b = strconv.AppendInt(b, int64(min(max(v, lo), hi)), 10)
 	}
 	return append(b, "}}"...)
+}
+
+// readDashboards starts readers that load the assessment's dashboard page
+// one after another until stop is closed, as people watching it would; the
+// returned channel is closed when they have stopped and their figures are
+// in rep.
+func (c *client) readDashboards(ctx context.Context, id int64, readers int, stop <-chan struct{}, rep *Report) <-chan struct{} {
+	done := make(chan struct{})
+	if readers <= 0 {
+		close(done)
+		return done
+	}
+	rep.Readers = readers
+	var mu sync.Mutex
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	for range readers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-ctx.Done():
+					return
+				default:
+				}
+				t0 := time.Now()
+				ok := c.readPage(ctx, fmt.Sprintf("/assessments/%d", id))
+				d := time.Since(t0)
+				mu.Lock()
+				rep.Reads++
+				if !ok {
+					rep.ReadErrors++
+				}
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		l := distribution(lat)
+		rep.ReadLatency = &l
+		close(done)
+	}()
+	return done
+}
+
+// readPage loads a page with the API token; false unless it answers 200.
+func (c *client) readPage(ctx context.Context, path string) bool {
+	req, err := http.NewRequestWithContext(ctx, "GET", c.base+path, nil)
+	if err != nil {
+		return false
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	res, err := c.http.Do(req)
+	if err != nil {
+		return false
+	}
+	defer res.Body.Close()
+	_, err = io.Copy(io.Discard, res.Body)
+	return err == nil && res.StatusCode == http.StatusOK
 }

@@ -65,8 +65,8 @@ func parseFlags(args []string, stderr io.Writer) (*options, error) {
 	fs.IntVar(&o.Respondents, "respondents", 200, "concurrent respondents (workers, one connection each)")
 	fs.IntVar(&o.Responses, "responses", 20000, "responses to submit in all (one invitation each)")
 	fs.Float64Var(&o.Rate, "rate", 0, "responses offered per second, spread over the respondents; latency then counts\nfrom each response's due moment (0: every respondent submits again as soon as answered)")
-	fs.IntVar(&o.Readers, "readers", 0, "users reading the assessment's dashboard page in a loop while the respondents submit")
 	fs.StringVar(&o.Framework, "framework", "temkin-four", "built-in framework of the assessment")
+	fs.IntVar(&o.Readers, "readers", 0, "users reading the assessment's dashboard page in a loop while the responses come in")
 	fs.DurationVar(&o.RequestTimeout, "request-timeout", 30*time.Second, "timeout of one submission")
 	fs.DurationVar(&o.timeout, "timeout", 10*time.Minute, "timeout of the whole run")
 	fs.Uint64Var(&o.Seed, "seed", 0, "seed of the random answers (0: from the clock)")
@@ -101,10 +101,10 @@ Flags:
 		return nil, errors.New("give --url and --token, or --spawn-binary and --db")
 	case o.spawnBinary == "" && o.db != "":
 		return nil, errors.New("--db goes with --spawn-binary")
-	case o.Readers < 0:
-		return nil, errors.New("--readers must not be negative")
 	case o.Rate < 0:
 		return nil, errors.New("--rate must not be negative")
+	case o.Readers < 0:
+		return nil, errors.New("--readers must not be negative")
 	case o.Respondents < 1 || o.Responses < 1:
 		return nil, errors.New("--respondents and --responses must be at least 1")
 	case o.format != "text" && o.format != "json":
@@ -202,10 +202,8 @@ func printReport(w io.Writer, r *Report) {
 	fmt.Fprintf(w, "responses/s:     %.0f (slowest whole second: %d)\n", r.PerSecond, r.SlowestSecond)
 	l := r.Latency
 	fmt.Fprintf(w, "latency (ms):    p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f\n", l.P50, l.P90, l.P99, l.Max, l.Mean)
-	if r.Readers > 0 {
-		rl := r.ReadLatency
-		fmt.Fprintf(w, "readers:         %d reading the dashboard: %d pages, %d errors\n", r.Readers, r.Reads, r.ReadErrors)
-		fmt.Fprintf(w, "read (ms):       p50 %.1f  p90 %.1f  p99 %.1f  max %.1f  mean %.1f\n", rl.P50, rl.P90, rl.P99, rl.Max, rl.Mean)
+	if l := r.ReadLatency; l != nil {
+		fmt.Fprintf(w, "dashboard reads: %d by %d readers, %d not 200; latency (ms) p50 %.1f  p99 %.1f  max %.1f\n", r.Reads, r.Readers, r.ReadErrors, l.P50, l.P99, l.Max)
 	}
 	fmt.Fprintf(w, "stored:          %d (GET /api/v1/assessments/%d)\n", r.Stored, r.Assessment)
 	fmt.Fprintf(w, "lost:            %d\n", r.Lost)
