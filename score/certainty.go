@@ -22,7 +22,7 @@ func (s *Scorer) certainty(res *Result) {
 		}
 	}
 	for c, comp := range f.Competencies {
-		if c == w || s.comps[c].index.n == 0 {
+		if c == w || !s.scored(c) {
 			continue
 		}
 		// pairs hold index(later) − index(earlier); d is index(c) − index(w).
@@ -38,11 +38,23 @@ func (s *Scorer) certainty(res *Result) {
 			cmp.Diff = ptr(sign * m.mean)
 			cmp.P = pairedP(m.n, *cmp.Diff, math.Sqrt(m.variance()))
 		}
-		res.Overall.Comparisons = append(res.Overall.Comparisons, cmp)
 		if cmp.P == nil || *cmp.Diff <= 0 || *cmp.P >= Significance {
 			res.Overall.TiedWith = append(res.Overall.TiedWith, comp.ID)
 		}
+		if s.opts.Withhold && (s.revealsFew(c, m.n) || s.revealsFew(w, m.n)) {
+			// With both competencies' totals shown, the summed difference
+			// over the m in both gives the sum of those in only one of them.
+			cmp.Diff = nil
+		}
+		res.Overall.Comparisons = append(res.Overall.Comparisons, cmp)
 	}
+}
+
+// revealsFew reports whether 1 to k − 1 of competency c's respondents are
+// outside the m included in a comparison.
+func (s *Scorer) revealsFew(c, m int) bool {
+	out := s.comps[c].index.n - m
+	return out > 0 && out < s.opts.MinGroup
 }
 
 // pairedP is the two-sided p of the paired t-test on m differences with mean

@@ -198,3 +198,39 @@ func TestItemsWithheld(t *testing.T) {
 		t.Errorf("without Withhold: %+v", res.Items[1])
 	}
 }
+
+// TestWithholdFewInCompetencyOrComparison: in the server's mode a
+// competency that fewer than k respondents were included in has no figures
+// (unscored), and a comparison whose m leaves out 1 to k − 1 of either
+// competency's respondents shows no diff: with both totals shown, the
+// summed difference would give the sum of those left out. k = 3; b is the
+// weakest (25 for all seven), a is 75 for all, c is answered by two, d by
+// six (the seventh skips it).
+func TestWithholdFewInCompetencyOrComparison(t *testing.T) {
+	rows := [][]int{
+		{4, 4, 2, 2, 3, 3, 5, 5}, {4, 4, 2, 2, 3, 3, 5, 5},
+		{4, 4, 2, 2, X, X, 5, 5}, {4, 4, 2, 2, X, X, 5, 5}, {4, 4, 2, 2, X, X, 5, 5}, {4, 4, 2, 2, X, X, 5, 5},
+		{4, 4, 2, 2, X, X, X, X},
+	}
+	s, _ := New(tiny(cxm.RuleWeakestLink), Options{Withhold: true, MinGroup: 3})
+	for _, r := range rows {
+		s.Add(Response{Answers: r})
+	}
+	res := s.Result()
+	if !reflect.DeepEqual(res.Unscored, []string{"c"}) || res.Competency("c") != nil || res.Overall.Weakest != "b" {
+		t.Fatalf("unscored %v, weakest %s", res.Unscored, res.Overall.Weakest)
+	}
+	cmp := res.Overall.Comparisons
+	if len(cmp) != 2 || cmp[0].Competency != "a" || cmp[0].M != 7 || *cmp[0].Diff != 50 || *cmp[0].P != 0 ||
+		cmp[1].Competency != "d" || cmp[1].M != 6 || cmp[1].Diff != nil || *cmp[1].P != 0 {
+		t.Fatalf("comparisons %+v", cmp)
+	}
+	if len(res.Overall.TiedWith) != 0 {
+		t.Errorf("tied with %v: d's hidden diff (75) still decides", res.Overall.TiedWith)
+	}
+	// The command line's mode shows all of it.
+	res = scoreRows(t, tiny(cxm.RuleWeakestLink), rows)
+	if len(res.Unscored) != 0 || res.Competency("c").N != 2 || *res.Overall.Comparisons[2].Diff != 75 {
+		t.Errorf("without Withhold: unscored %v, comparisons %+v", res.Unscored, res.Overall.Comparisons)
+	}
+}

@@ -24,12 +24,8 @@ func (s *Scorer) Release(at time.Time) *Result {
 	if s.n < s.opts.MinGroup {
 		return nil
 	}
+	s.opts.Withhold = true // a release is what viewers see: §4.12's rules for items hold
 	res := s.Result()
-	for i := range res.Items {
-		if it := &res.Items[i]; it.N < s.opts.MinGroup {
-			it.Counts, it.Index = nil, nil
-		}
-	}
 	res.Release = &Release{At: at.UTC(), K: s.opts.MinGroup, Respondents: s.n}
 	return res
 }

@@ -314,7 +314,7 @@ func (s *Scorer) Result() *Result {
 	}
 	for c, comp := range f.Competencies {
 		acc := &s.comps[c]
-		if acc.index.n == 0 {
+		if !s.scored(c) {
 			res.Unscored = append(res.Unscored, comp.ID)
 			continue
 		}
@@ -416,6 +416,14 @@ func (s *Scorer) overall(res *Result) {
 	sort.SliceStable(res.Overall.Diagnosis, func(i, j int) bool {
 		return res.Overall.Diagnosis[i].Score < res.Overall.Diagnosis[j].Score
 	})
+}
+
+// scored reports whether competency c gets figures: someone was included in
+// it and, in the server's mode, at least k were (like an item's
+// distribution, §4.12: the mean of fewer than k people is theirs alone).
+func (s *Scorer) scored(c int) bool {
+	n := s.comps[c].index.n
+	return n > 0 && (!s.opts.Withhold || n >= s.opts.MinGroup)
 }
 
 func (s *Scorer) itemResults(res *Result) {
