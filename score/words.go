@@ -47,6 +47,10 @@ func Verdict(f *cxm.Framework, r *Result) []string {
 		if d.Competency == weakest.ID {
 			continue
 		}
+		if d.Label == "" {
+			others = append(others, fmt.Sprintf("%s (%.1f)", f.Competency(d.Competency).Name, d.Score))
+			continue
+		}
 		others = append(others, fmt.Sprintf("%s (%s, %.1f)", f.Competency(d.Competency).Name, d.Label, d.Score))
 	}
 	switch {
@@ -133,13 +137,19 @@ func StageRangeWords(f *cxm.Framework, rng *[2]string) string {
 func ComparisonWords(f *cxm.Framework, c Comparison) string {
 	name := f.Competency(c.Competency).Name
 	switch {
-	case c.Diff == nil:
+	case c.M == 0:
 		return name + ": no respondent answered both, so the two cannot be compared"
-	case c.P == nil:
+	case c.P == nil && c.Diff != nil:
 		return fmt.Sprintf("%s: %s, but only %d respondent answered both, too few to tell", name, pointsHigher(*c.Diff), c.M)
+	case c.P == nil:
+		return fmt.Sprintf("%s: only %d respondent answered both, too few to tell", name, c.M)
 	}
 	who := fmt.Sprintf("among the %d respondents who answered both (%s)", c.M, FormatP(*c.P))
 	switch {
+	case c.Diff == nil && *c.P < Significance:
+		return fmt.Sprintf("%s: a clear difference %s; its size is not shown, since with the totals it would reveal the answers of the few who answered only one of the two", name, who)
+	case c.Diff == nil:
+		return fmt.Sprintf("%s: no clear difference %s; its size is not shown, since with the totals it would reveal the answers of the few who answered only one of the two", name, who)
 	case *c.Diff <= 0:
 		return fmt.Sprintf("%s: %s %s, so it cannot be called stronger", name, pointsHigher(*c.Diff), who)
 	case *c.P < Significance:

@@ -100,6 +100,7 @@ func TestComparisonWords(t *testing.T) {
 		{Comparison{"a", 3, ptr(-12.5), ptr(0)}, "A: 12.5 points lower among the 3 respondents who answered both (p < 0.001), so it cannot be called stronger"},
 		{Comparison{"a", 1, ptr(50), nil}, "A: 50.0 points higher, but only 1 respondent answered both, too few to tell"},
 		{Comparison{"a", 0, nil, nil}, "A: no respondent answered both, so the two cannot be compared"},
+		{Comparison{"a", 38, nil, ptr(0.002)}, "A: a clear difference among the 38 respondents who answered both (p = 0.002); its size is not shown, since with the totals it would reveal the answers of the few who answered only one of the two"},
 	} {
 		if got := ComparisonWords(f, tc.c); got != tc.want {
 			t.Errorf("%+v:\n got %s\nwant %s", tc.c, got, tc.want)
