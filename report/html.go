@@ -58,14 +58,16 @@ type view struct {
 	Withheld     bool
 	WithheldNote string
 
-	Verdict   []string
-	Stage     cxm.Stage
-	StageNo   int // 1-based
-	Mean      *float64
-	Weakest   *compRow
-	Strongest *compRow
-	Spread    float64 // strongest minus weakest score
-	Diagnosis []diagRow
+	Verdict     []string
+	AlphaNotes  []string // what each alpha that is not simply good means
+	Comparisons []string // the weakest compared with each other competency (scoring.md 4.10)
+	Stage       cxm.Stage
+	StageNo     int // 1-based
+	Mean        *float64
+	Weakest     *compRow
+	Strongest   *compRow
+	Spread      float64 // strongest minus weakest score
+	Diagnosis   []diagRow
 	// DiagnosisOthers: the verdict already describes the weakest link's
 	// weakness, so Diagnosis lists only the others.
 	DiagnosisOthers bool
@@ -103,12 +105,14 @@ type section struct {
 }
 
 type compRow struct {
-	ID        string
-	Name      string
-	C         score.Competency
-	Stage     string
-	Agreement string
-	Weakest   bool
+	ID         string
+	Name       string
+	C          score.Competency
+	Stage      string
+	StageRange string // "between Explore and Mobilize" when the interval spans stages
+	Agreement  string
+	Alpha      string // alpha in a word (score.AlphaWord)
+	Weakest    bool
 }
 
 type diagRow struct {
@@ -187,13 +191,22 @@ func buildView(in *Input) *view {
 	}
 
 	v.Verdict = score.Verdict(f, r)
+	for _, c := range r.Overall.Comparisons {
+		v.Comparisons = append(v.Comparisons, score.ComparisonWords(f, c))
+	}
 	v.Mean = r.Overall.Mean
 	if i := f.StageIndex(r.Overall.Stage); i >= 0 {
 		v.Stage, v.StageNo = f.Stages[i], i+1
 	}
 	for _, c := range r.Competencies {
 		row := compRow{ID: c.ID, Name: compName(f, c.ID), C: c, Stage: stageName(f, c.Stage),
-			Agreement: score.Agreement(c.Rwg), Weakest: c.ID == r.Overall.Weakest}
+			Agreement: score.Agreement(c.Rwg), Alpha: score.AlphaWord(c), Weakest: c.ID == r.Overall.Weakest}
+		if rng := c.StageRange; rng != nil && rng[0] != rng[1] {
+			row.StageRange = score.StageRangeWords(f, rng)
+		}
+		if row.Alpha != "good" {
+			v.AlphaNotes = append(v.AlphaNotes, score.AlphaNote(c))
+		}
 		v.Rows = append(v.Rows, row)
 		if row.Weakest {
 			w := row

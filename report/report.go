@@ -152,9 +152,9 @@ func suppressedNote(attr string, n, k int) string {
 	case 0:
 		return fmt.Sprintf("0 groups of %s are suppressed: each has at least %d respondents.", attr, k)
 	case 1:
-		return fmt.Sprintf("1 group of %s is not shown: it has fewer than %d respondents, or its figures could be worked out from the others.", attr, k)
+		return fmt.Sprintf("1 group of %s is hidden for some or all competencies: it has fewer than %d respondents there, or its figures could be worked out from the others.", attr, k)
 	}
-	return fmt.Sprintf("%d groups of %s are not shown: each has fewer than %d respondents, or its figures could be worked out from the others.", n, attr, k)
+	return fmt.Sprintf("%d groups of %s are hidden for some or all competencies: each has fewer than %d respondents there, or its figures could be worked out from the others.", n, attr, k)
 }
 
 // weakestItems returns up to k statements with the lowest index, ties in

@@ -757,10 +757,11 @@ func TestHTML(t *testing.T) {
 	for _, want := range []string{
 		in.Organization.Name, in.Assessment.Name, "Four CX Core Competencies, version 1", "184 of 240 invited",
 		"response rate 77%", "Overall maturity stage", in.Framework.StageName(r.Overall.Stage),
-		fmt.Sprintf("%d groups of department are not shown", r.Suppressed["department"]),
+		fmt.Sprintf("%d groups of department are hidden for some or all competencies", r.Suppressed["department"]),
 		"The widest gap is in", "The weakest statements", "Changes since the previous wave",
 		"Trend across waves", "Position among peers", "Improvement plan", "How the figures are made",
 		score.ChangeWords(in.Compare[0]), "Dana Whitfield (HR)", "added by the team",
+		"How sure the weakest link is", score.ComparisonWords(in.Framework, r.Overall.Comparisons[0]),
 	} {
 		if !strings.Contains(text, want) {
 			t.Errorf("page lacks %q", want)

@@ -417,11 +417,11 @@ func attributesLegacy(t *testing.T, e *env) {
 	if strings.Contains(page, "team") || strings.Contains(page, `type="text"`) || !strings.Contains(page, `name="attr.department"`) {
 		t.Errorf("the survey asks the free-text attribute:\n%s", page)
 	}
+	e.call(cxm.RoleFacilitator, "POST", "/api/v1/assessments/"+itoa64(id)+"/close", nil)
 	st, out = e.call(cxm.RoleViewer, "GET", "/api/v1/assessments/"+itoa64(id)+"/results?group_by=team", nil)
 	if st != 200 {
 		t.Errorf("results by a legacy attribute: %d %v", st, out)
 	}
-	e.call(cxm.RoleFacilitator, "POST", "/api/v1/assessments/"+itoa64(id)+"/close", nil)
 	st, out = e.call(cxm.RoleFacilitator, "POST", "/api/v1/assessments/"+itoa64(id)+"/next-wave", nil)
 	if st != http.StatusCreated {
 		t.Fatalf("next wave: %d %v", st, out)

@@ -53,8 +53,16 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		for _, c := range res.Competencies {
 			v.Rows = append(v.Rows, competencyRow{
 				Name: f.Competency(c.ID).Name, Stage: f.StageName(c.Stage), Agreement: score.Agreement(c.Rwg),
+				StageRange: spanWords(f, c.StageRange), Alpha: score.AlphaWord(c),
 				C: c, Weakest: c.ID == res.Overall.Weakest,
 			})
+			if score.AlphaWord(c) != "good" {
+				v.AlphaNotes = append(v.AlphaNotes, score.AlphaNote(c))
+			}
+		}
+		v.OverallRange = spanWords(f, res.Overall.StageRange)
+		for _, c := range res.Overall.Comparisons {
+			v.Comparisons = append(v.Comparisons, score.ComparisonWords(f, c))
 		}
 		// Each chart twice: wide for screens and print, narrow for phones,
 		// where a wide chart scaled down would have unreadable text. CSS
@@ -66,6 +74,15 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	return s.render(w, r, http.StatusOK, "dashboard.html", a.Name, v)
+}
+
+// spanWords names a stage range only when it spans stages ("between
+// Explore and Mobilize"): one stage needs no words beside the stage.
+func spanWords(f *cxm.Framework, rng *[2]string) string {
+	if rng == nil || rng[0] == rng[1] {
+		return ""
+	}
+	return score.StageRangeWords(f, rng)
 }
 
 // Chart widths: the default for screens and print, and one for phones.

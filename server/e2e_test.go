@@ -334,8 +334,12 @@ func TestEndToEnd(t *testing.T) {
 	// not say and two are Staff: both groups are below 3 and withheld.
 	b.contains("By department")
 	b.contains("By level")
-	b.contains("2 group(s) not shown: fewer than 3 respondents")
+	b.contains("2 group(s) hidden for some or all competencies: fewer than 3 respondents")
 	b.contains("No group is large enough to show.")
+	// Three respondents: the stage is uncertain and alpha rests on too few.
+	b.contains("within the margin of error: between Ignore and Drive")
+	b.contains("How sure is the weakest link?")
+	b.contains("cannot be told yet: alpha")
 	b.noHorizontalScroll()
 	b.shot("dashboard-desktop.png")
 	b.phone(func() {

@@ -102,7 +102,7 @@ func must(t *testing.T, err error) {
 func TestResultsOfRelease(t *testing.T) {
 	e := actEnv(t, testdb.SQLite)
 	id := e.newAssessment(map[string]any{"name": "Two attributes", "framework": "act", "min_group": 3,
-		"attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Ops"}}, "level"}})
+		"attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Ops"}}, map[string]any{"name": "level", "values": []string{"Staff", "Manager"}}}})
 	path := "/api/v1/assessments/" + itoa64(id)
 	e.respond(id, answers{3, 3, 3, "Sales"}, answers{4, 4, 4, "Sales"}, answers{2, 2, 2, "Sales"}, answers{5, 1, 5, "Ops"})
 	st, out := e.call(cxm.RoleViewer, "GET", path+"/results?group_by=department,rank", nil)
@@ -252,7 +252,7 @@ func TestViewsServeRelease(t *testing.T) {
 				return out["id"].(float64)
 			}
 			own := org("Us")
-			first := e.newAssessment(map[string]any{"name": "Wave 1", "framework": "act", "organization": own, "min_group": 3, "attributes": []string{"department"}})
+			first := e.newAssessment(map[string]any{"name": "Wave 1", "framework": "act", "organization": own, "min_group": 3, "attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Ops"}}}})
 			e.respond(first, answers{2, 1, 3, "Sales"}, answers{3, 2, 3, "Sales"}, answers{2, 3, 4, "Sales"}, answers{3, 1, 5, "Ops"})
 			e.closeAssessment(first)
 			_, out := e.call(cxm.RoleFacilitator, "POST", "/api/v1/assessments/"+itoa64(first)+"/next-wave", nil)

@@ -220,16 +220,22 @@ func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request) error {
 
 // dashboardView is the results page of an assessment.
 type dashboardView struct {
-	A         cxm.Assessment
-	F         *cxm.Framework
-	R         *score.Result
-	Verdict   []string
-	Rows      []competencyRow
-	Breakdown []breakdown
-	Waves     waveInfo        // the assessment's series, for the links to the plan, progress and next wave
-	Charts    dashboardCharts // for screens and print
-	Narrow    dashboardCharts // for phones
-	Mail      mailView        // sealed invitations: configured, and their state
+	A       cxm.Assessment
+	F       *cxm.Framework
+	R       *score.Result
+	Verdict []string
+	Rows    []competencyRow
+	// How certain the verdict is (scoring.md 4.10): the weakest compared
+	// with each other competency, the overall stage's range and what each
+	// questionable alpha means, in words.
+	Comparisons  []string
+	OverallRange string
+	AlphaNotes   []string
+	Breakdown    []breakdown
+	Waves        waveInfo        // the assessment's series, for the links to the plan, progress and next wave
+	Charts       dashboardCharts // for screens and print
+	Narrow       dashboardCharts // for phones
+	Mail         mailView        // sealed invitations: configured, and their state
 	// Without a release: participation only, and when figures will appear.
 	P           score.Participation
 	ByAttribute []participationRows
@@ -243,6 +249,8 @@ type participationRows struct {
 
 type competencyRow struct {
 	Name, Stage, Agreement string
+	StageRange             string // "between Explore and Mobilize", or empty within one stage
+	Alpha                  string // alpha in a word (score.AlphaWord)
 	C                      score.Competency
 	Weakest                bool
 }

@@ -73,8 +73,11 @@ type workshopCompetency struct {
 	Scored             bool
 	C                  score.Competency
 	Stage              string
+	StageRange         string // "between Explore and Mobilize" when the interval spans stages
 	Agreement          string
+	AlphaNote          string // when alpha is not simply good (score.AlphaNote)
 	Weakest            bool
+	Tied               string // "jointly the weakest" sentence when this one cannot be told apart from it
 	Weakness, Meaning  string // when the competency is weak
 	Bar, BarNarrow     template.HTML
 	Prompts            []workshopPrompt
@@ -233,6 +236,13 @@ func workshopCompetencyOf(f *cxm.Framework, res *score.Result, id string) *works
 	cur.Stage = f.StageName(c.Stage)
 	cur.Agreement = score.Agreement(c.Rwg)
 	cur.Weakest = c.ID == res.Overall.Weakest
+	cur.StageRange = spanWords(f, c.StageRange)
+	if score.AlphaWord(*c) != "good" {
+		cur.AlphaNote = score.AlphaNote(*c)
+	}
+	if cur.Weakest || slices.Contains(res.Overall.TiedWith, c.ID) {
+		cur.Tied = score.TiedWords(f, res)
+	}
 	if c.Weak {
 		cur.Weakness, cur.Meaning = fc.Weakness.Label, strings.TrimSpace(fc.Weakness.Meaning)
 	}
