@@ -16,9 +16,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/cxmhq/cxm/internal/smtptest"
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
+	"github.com/cxmhq/cxm/internal/smtptest"
 	"github.com/cxmhq/cxm/store"
 
 	_ "modernc.org/sqlite"
