@@ -387,14 +387,6 @@ func noReleaseWords(a cxm.Assessment) string {
 		"reopen it to take more answers", a.Responses, a.MinGroup)
 }
 
-// truncate shortens s to at most n characters for an error message.
-func truncate(s string, n int) string {
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "…"
-	}
-	return s
-}
-
 func (s *Server) setStatus(r *http.Request, status cxm.Status) (cxm.Assessment, error) {
 	a, err := s.assessment(r)
 	if err != nil {
