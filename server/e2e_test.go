@@ -339,7 +339,7 @@ func TestEndToEnd(t *testing.T) {
 	// Three respondents: the stage is uncertain and alpha rests on too few.
 	b.contains("within the margin of error: between Ignore and Drive")
 	b.contains("How sure is the weakest link?")
-	b.contains("cannot be told yet: alpha")
+	b.contains("Alpha: 4 competencies to read with care")
 	b.noHorizontalScroll()
 	b.shot("dashboard-desktop.png")
 	b.phone(func() {
