@@ -52,30 +52,51 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 	if len(bars) == 0 {
 		return note(opt.Frame, defTitle, "No scores to show.")
 	}
-	W := opt.width()
-	narrow := W < NarrowWidth
-	hlText := clean(opt.HighlightText)
-	if hlText == "" {
-		hlText = "weakest link"
+	l := layoutBars(measureBars(bars, opt))
+	var c canvas
+	l.drawThresholds(&c)
+	for i := range l.rows {
+		l.drawRow(&c, &l.rows[i])
 	}
-	hlText, _ = fit(hlText, 160, fs, true)
-	valueW := textW("100.0", fs, true)
-	rightM := valueW + 10 + pad
+	c.axisTicks(l.x0, l.plotW, l.bottom)
+	h := l.bottom + 24 + pad
+	return document(opt.Frame, defTitle, l.desc(), l.W, h, &c)
+}
 
-	rows := make([]barRow, len(bars))
-	labelW := 0.0
-	maxLW := W * 0.32
-	if narrow {
-		maxLW = W - 2*pad
+// barsData is what the bars show, measured: each row's wrapped label and
+// figures, the thresholds in order and the weak line.
+type barsData struct {
+	W       float64
+	narrow  bool
+	hlText  string
+	rows    []barRow
+	labelW  float64     // the widest label
+	sorted  []Threshold // the thresholds, lowest first
+	weak    float64
+	hasWeak bool
+}
+
+func measureBars(bars []Bar, opt BarsOptions) *barsData {
+	m := &barsData{W: opt.width()}
+	m.narrow = m.W < NarrowWidth
+	m.hlText = clean(opt.HighlightText)
+	if m.hlText == "" {
+		m.hlText = "weakest link"
+	}
+	m.hlText, _ = fit(m.hlText, 160, fs, true)
+	m.rows = make([]barRow, len(bars))
+	maxLW := m.W * 0.32
+	if m.narrow {
+		maxLW = m.W - 2*pad
 	}
 	for i, b := range bars {
-		r := &rows[i]
+		r := &m.rows[i]
 		r.full = clean(b.Label)
 		r.lines, _ = wrap(r.full, maxLW, fs, false, 2)
 		if len(r.lines) == 0 {
 			r.lines = []string{"–"}
 		}
-		labelW = math.Max(labelW, maxWidth(r.lines, fs, false))
+		m.labelW = math.Max(m.labelW, maxWidth(r.lines, fs, false))
 		r.v, r.ok = val(b.Value)
 		lo, okl := val(b.Low)
 		hi, okh := val(b.High)
@@ -87,34 +108,63 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 		}
 		r.hl = b.Highlight
 	}
-	x0 := pad
-	if !narrow {
-		x0 = pad + labelW + labGap + 2
-	}
-	plotW := W - x0 - rightM
-	xOf := func(v float64) float64 { return x0 + clamp100(v)/100*plotW }
+	m.sorted = append([]Threshold(nil), opt.Thresholds...)
+	sort.SliceStable(m.sorted, func(i, j int) bool { return m.sorted[i].Value < m.sorted[j].Value })
+	m.weak, m.hasWeak = val(opt.WeakBelow)
+	return m
+}
 
-	// Threshold labels at the top, staggered into rows when they collide.
-	type thr struct {
-		x     float64
-		label string
-		weak  bool
+// barThreshold is a reference line with its label at the top.
+type barThreshold struct {
+	x     float64
+	label string
+	weak  bool
+}
+
+// barsLayout places the plot, the threshold labels (staggered into rows
+// when they collide) and each row.
+type barsLayout struct {
+	*barsData
+	x0, plotW   float64
+	thrs        []barThreshold
+	spans       [][2]float64 // each threshold label's extent
+	thrRow      []int        // each threshold label's row
+	top, bottom float64
+}
+
+func layoutBars(m *barsData) *barsLayout {
+	l := &barsLayout{barsData: m, x0: pad}
+	if !m.narrow {
+		l.x0 = pad + m.labelW + labGap + 2
 	}
-	var thrs []thr
-	sorted := append([]Threshold(nil), opt.Thresholds...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Value < sorted[j].Value })
-	for _, t := range sorted {
+	valueW := textW("100.0", fs, true)
+	l.plotW = m.W - l.x0 - (valueW + 10 + pad)
+	nRows := l.placeThresholds()
+	l.top = pad
+	if nRows > 0 {
+		l.top += float64(nRows)*lineH + 6
+	}
+	l.placeRows()
+	return l
+}
+
+func (l *barsLayout) xOf(v float64) float64 { return l.x0 + clamp100(v)/100*l.plotW }
+
+// placeThresholds places the threshold labels and returns how many rows
+// they take. The weak label gets a row of its own above the stage labels,
+// so it never pushes them around.
+func (l *barsLayout) placeThresholds() (nRows int) {
+	for _, t := range l.sorted {
 		if finite(t.Value) {
-			l, _ := fit(clean(t.Label), math.Max(plotW/2, 60), fsS, false)
-			thrs = append(thrs, thr{x: xOf(t.Value), label: l})
+			lab, _ := fit(clean(t.Label), math.Max(l.plotW/2, 60), fsS, false)
+			l.thrs = append(l.thrs, barThreshold{x: l.xOf(t.Value), label: lab})
 		}
 	}
-	weak, hasWeak := val(opt.WeakBelow)
-	if hasWeak {
-		thrs = append(thrs, thr{x: xOf(weak), label: "weak below " + exact(clamp100(weak)), weak: true})
+	if l.hasWeak {
+		l.thrs = append(l.thrs, barThreshold{x: l.xOf(l.weak), label: "weak below " + exact(clamp100(l.weak)), weak: true})
 	}
-	spans := make([][2]float64, len(thrs))
-	for i, t := range thrs {
+	l.spans = make([][2]float64, len(l.thrs))
+	for i, t := range l.thrs {
 		w := textW(t.label, fsS, t.weak)
 		var s float64
 		if t.weak {
@@ -122,52 +172,50 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 		} else {
 			s = t.x + 4
 		}
-		s = clamp(s, pad, W-pad-w)
-		spans[i] = [2]float64{s, s + w}
+		s = clamp(s, pad, l.W-pad-w)
+		l.spans[i] = [2]float64{s, s + w}
 	}
-	// The weak label gets a row of its own above the stage labels, so it
-	// never pushes them around.
 	var stageSpans [][2]float64
-	for i, t := range thrs {
+	for i, t := range l.thrs {
 		if !t.weak {
-			stageSpans = append(stageSpans, spans[i])
+			stageSpans = append(stageSpans, l.spans[i])
 		}
 	}
 	stageRow, nRows := stagger(stageSpans, 8, 3)
-	thrRow := make([]int, len(thrs))
+	l.thrRow = make([]int, len(l.thrs))
 	off := 0
-	if hasWeak {
+	if l.hasWeak {
 		off = 1
 		nRows++
 	}
-	for i, k := 0, 0; i < len(thrs); i++ {
-		if !thrs[i].weak {
-			thrRow[i] = stageRow[k] + off
+	for i, k := 0, 0; i < len(l.thrs); i++ {
+		if !l.thrs[i].weak {
+			l.thrRow[i] = stageRow[k] + off
 			k++
 		}
 	}
-	top := pad
-	if nRows > 0 {
-		top += float64(nRows)*lineH + 6
-	}
+	return nRows
+}
 
-	// Rows.
-	y := top
-	for i := range rows {
-		r := &rows[i]
+// placeRows gives each row its height and centre; the highlight text goes
+// under the label when there is no room right of the value.
+func (l *barsLayout) placeRows() {
+	y := l.top
+	for i := range l.rows {
+		r := &l.rows[i]
 		if r.hl && r.ok {
-			end := math.Max(xOf(r.v), 0)
+			end := math.Max(l.xOf(r.v), 0)
 			if r.ci {
-				end = math.Max(end, xOf(r.hi))
+				end = math.Max(end, l.xOf(r.hi))
 			}
-			r.hlInLabel = end+6+textW(one(r.v), fs, true)+6+textW(hlText, fs, true) > W-pad
+			r.hlInLabel = end+6+textW(one(r.v), fs, true)+6+textW(l.hlText, fs, true) > l.W-pad
 		}
 		n := float64(len(r.lines))
 		if r.hlInLabel {
 			n++
 		}
 		r.top = y
-		if narrow {
+		if l.narrow {
 			r.h = n*lineH + 34
 			r.cy = y + n*lineH + 17
 		} else {
@@ -176,111 +224,113 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 		}
 		y += r.h
 	}
-	bottom := y
+	l.bottom = y
+}
 
-	var c canvas
-	// Stage bands, reference lines and their labels.
-	for i, t := range thrs {
+// drawThresholds draws the stage bands, the reference lines and their
+// labels, or a plain grid when there are no thresholds.
+func (l *barsLayout) drawThresholds(c *canvas) {
+	for i, t := range l.thrs {
 		if t.weak {
 			continue
 		}
-		next := x0 + plotW
-		for _, u := range thrs[i+1:] {
+		next := l.x0 + l.plotW
+		for _, u := range l.thrs[i+1:] {
 			if !u.weak {
 				next = u.x
 				break
 			}
 		}
 		if i%2 == 1 && next > t.x {
-			c.rect(t.x, top, next-t.x, bottom-top, colBand)
+			c.rect(t.x, l.top, next-t.x, l.bottom-l.top, colBand)
 		}
 	}
-	if len(thrs) == 0 {
+	if len(l.thrs) == 0 {
 		for _, t := range []float64{25, 50, 75, 100} {
-			c.line(xOf(t), top, xOf(t), bottom, colGrid, 1, "")
+			c.line(l.xOf(t), l.top, l.xOf(t), l.bottom, colGrid, 1, "")
 		}
 	}
-	for i, t := range thrs {
-		ly := pad + float64(thrRow[i])*lineH + 12
+	for i, t := range l.thrs {
+		ly := pad + float64(l.thrRow[i])*lineH + 12
 		if t.weak {
-			c.line(t.x, ly-10, t.x, bottom, colHi, 1.5, "5 4")
-			c.text(txt{x: spans[i][0], y: ly, lines: []string{t.label}, size: fsS, bold: true, fill: colHi, halo: true})
+			c.line(t.x, ly-10, t.x, l.bottom, colHi, 1.5, "5 4")
+			c.text(txt{x: l.spans[i][0], y: ly, lines: []string{t.label}, size: fsS, bold: true, fill: colHi, halo: true})
 		} else {
-			c.line(t.x, ly-10, t.x, bottom, colRef, 1, "")
-			c.label(spans[i][0], ly, t.label, fsS, "", colMuted)
+			c.line(t.x, ly-10, t.x, l.bottom, colRef, 1, "")
+			c.label(l.spans[i][0], ly, t.label, fsS, "", colMuted)
 		}
 	}
+}
 
+// drawRow draws one row: its label, the bar, the whisker and the value.
+func (l *barsLayout) drawRow(c *canvas, r *barRow) {
+	lt := txt{lines: r.lines, title: nameTip(joinLines(r.lines), r.full), halo: l.narrow}
+	if l.narrow {
+		lt.x, lt.y = pad, r.top+lineH
+	} else {
+		n := float64(len(r.lines))
+		if r.hlInLabel {
+			n++
+		}
+		lt.x, lt.y, lt.anchor = l.x0-labGap-2, r.cy-(n-1)*lineH/2+4.5, "end"
+	}
+	c.text(lt)
+	if r.hlInLabel {
+		hl := lt
+		hl.lines, hl.title, hl.bold, hl.fill = []string{l.hlText}, "", true, colHi
+		hl.y += float64(len(r.lines)) * lineH
+		c.text(hl)
+	}
+	name := r.full
+	if name == "" {
+		name = "(unnamed)"
+	}
+	if !r.ok {
+		c.text(txt{x: l.x0 + 4, y: r.cy + 4.5, lines: []string{"–"}, fill: colMuted, title: name + ": no score"})
+		return
+	}
 	barH := 20.0
-	if narrow {
+	if l.narrow {
 		barH = 18
 	}
-	for i := range rows {
-		r := &rows[i]
-		// Label.
-		lt := txt{lines: r.lines, title: nameTip(joinLines(r.lines), r.full), halo: narrow}
-		if narrow {
-			lt.x, lt.y = pad, r.top+lineH
-		} else {
-			n := float64(len(r.lines))
-			if r.hlInLabel {
-				n++
-			}
-			lt.x, lt.y, lt.anchor = x0-labGap-2, r.cy-(n-1)*lineH/2+4.5, "end"
-		}
-		c.text(lt)
-		if r.hlInLabel {
-			hl := lt
-			hl.lines, hl.title, hl.bold, hl.fill = []string{hlText}, "", true, colHi
-			hl.y += float64(len(r.lines)) * lineH
-			c.text(hl)
-		}
-		name := r.full
-		if name == "" {
-			name = "(unnamed)"
-		}
-		if !r.ok {
-			c.text(txt{x: x0 + 4, y: r.cy + 4.5, lines: []string{"–"}, fill: colMuted, title: name + ": no score"})
-			continue
-		}
-		fill := colBar
-		if r.hl {
-			fill = colHi
-		}
-		tip := name + ": " + exact(r.v)
-		if r.ci {
-			tip += " (95% CI " + exact(r.lo) + " to " + exact(r.hi) + ")"
-		}
-		if r.hl {
-			tip += ", " + hlText
-		}
-		c.add(`<rect class="cxm-bar" x="%s" y="%s" width="%s" height="%s" fill="%s">%s</rect>`,
-			f(x0), f(r.cy-barH/2), f(xOf(r.v)-x0), f(barH), fill, title(tip))
-		end := xOf(r.v)
-		if r.ci {
-			xl, xh := xOf(r.lo), xOf(r.hi)
-			c.add(`<g class="cxm-ci" stroke="%s" stroke-width="1.5">%s`, colWhisker, title("95% CI "+exact(r.lo)+" to "+exact(r.hi)))
-			c.add(`<line x1="%s" y1="%s" x2="%s" y2="%s"/>`, f(xl), f(r.cy), f(xh), f(r.cy))
-			c.add(`<line x1="%s" y1="%s" x2="%s" y2="%s"/>`, f(xl), f(r.cy-6), f(xl), f(r.cy+6))
-			c.add(`<line x1="%s" y1="%s" x2="%s" y2="%s"/>`, f(xh), f(r.cy-6), f(xh), f(r.cy+6))
-			c.add(`</g>`)
-			end = math.Max(end, xh)
-		}
-		vx := end + 6
-		vfill := colInk
-		if r.hl {
-			vfill = colHi
-		}
-		c.text(txt{x: vx, y: r.cy + 4.5, lines: []string{one(r.v)}, bold: true, fill: vfill, class: "cxm-value", halo: true})
-		if r.hl && !r.hlInLabel {
-			c.text(txt{x: vx + textW(one(r.v), fs, true) + 6, y: r.cy + 4.5, lines: []string{hlText}, bold: true, fill: colHi, halo: true})
-		}
+	fill := colBar
+	if r.hl {
+		fill = colHi
 	}
-	c.axisTicks(x0, plotW, bottom)
-	h := bottom + 24 + pad
+	tip := name + ": " + exact(r.v)
+	if r.ci {
+		tip += " (95% CI " + exact(r.lo) + " to " + exact(r.hi) + ")"
+	}
+	if r.hl {
+		tip += ", " + l.hlText
+	}
+	c.add(`<rect class="cxm-bar" x="%s" y="%s" width="%s" height="%s" fill="%s">%s</rect>`,
+		f(l.x0), f(r.cy-barH/2), f(l.xOf(r.v)-l.x0), f(barH), fill, title(tip))
+	end := l.xOf(r.v)
+	if r.ci {
+		xl, xh := l.xOf(r.lo), l.xOf(r.hi)
+		c.add(`<g class="cxm-ci" stroke="%s" stroke-width="1.5">%s`, colWhisker, title("95% CI "+exact(r.lo)+" to "+exact(r.hi)))
+		c.add(`<line x1="%s" y1="%s" x2="%s" y2="%s"/>`, f(xl), f(r.cy), f(xh), f(r.cy))
+		c.add(`<line x1="%s" y1="%s" x2="%s" y2="%s"/>`, f(xl), f(r.cy-6), f(xl), f(r.cy+6))
+		c.add(`<line x1="%s" y1="%s" x2="%s" y2="%s"/>`, f(xh), f(r.cy-6), f(xh), f(r.cy+6))
+		c.add(`</g>`)
+		end = math.Max(end, xh)
+	}
+	vx := end + 6
+	vfill := colInk
+	if r.hl {
+		vfill = colHi
+	}
+	c.text(txt{x: vx, y: r.cy + 4.5, lines: []string{one(r.v)}, bold: true, fill: vfill, class: "cxm-value", halo: true})
+	if r.hl && !r.hlInLabel {
+		c.text(txt{x: vx + textW(one(r.v), fs, true) + 6, y: r.cy + 4.5, lines: []string{l.hlText}, bold: true, fill: colHi, halo: true})
+	}
+}
 
+// desc is the chart's text equivalent for screen readers.
+func (l *barsLayout) desc() string {
 	var desc []string
-	for _, r := range rows {
+	for _, r := range l.rows {
 		s := r.full + " "
 		if r.ok {
 			s += one(r.v)
@@ -288,7 +338,7 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 				s += " (95% CI " + one(r.lo) + " to " + one(r.hi) + ")"
 			}
 			if r.hl {
-				s += ", " + hlText
+				s += ", " + l.hlText
 			}
 		} else {
 			s += "no score"
@@ -296,9 +346,9 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 		desc = append(desc, s)
 	}
 	d := "Scores from 0 to 100. " + joinDesc(desc) + "."
-	if len(thrs) > 0 {
+	if len(l.thrs) > 0 {
 		var ts []string
-		for _, t := range sorted {
+		for _, t := range l.sorted {
 			if finite(t.Value) {
 				ts = append(ts, clean(t.Label)+" from "+exact(clamp100(t.Value)))
 			}
@@ -306,9 +356,9 @@ func ScoreBars(bars []Bar, opt BarsOptions) template.HTML {
 		if len(ts) > 0 {
 			d += " Stages: " + joinDesc(ts) + "."
 		}
-		if hasWeak {
-			d += " Weak below " + exact(clamp100(weak)) + "."
+		if l.hasWeak {
+			d += " Weak below " + exact(clamp100(l.weak)) + "."
 		}
 	}
-	return document(opt.Frame, defTitle, d, W, h, &c)
+	return d
 }
