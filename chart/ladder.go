@@ -75,9 +75,75 @@ func stageIndex(st []ladderStage, v float64) int {
 // widths, many stages) the ladder is drawn vertically, highest stage on top.
 func StageLadder(stages []Stage, opt LadderOptions) template.HTML {
 	const defTitle = "Maturity stages"
-	var st []ladderStage
+	l := measureLadder(stages, opt)
+	if len(l.st) == 0 {
+		return note(opt.Frame, defTitle, "No maturity stages to show.")
+	}
+	var c canvas
+	var h float64
+	if l.colW >= l.need {
+		h = ladderHorizontal(&c, l.st, l.cur, l.x0, l.colW, l.W, l.narrow, l.style, l.stageTip, l.curText)
+		if len(l.marks) > 0 {
+			h = l.drawMarkRows(&c, h+6)
+		}
+		h += pad
+	} else {
+		h = ladderVertical(&c, l.st, l.cur, l.W, l.style, l.stageTip, l.curText, l.marks, l.markTip, l.hlText)
+	}
+	return document(opt.Frame, defTitle, l.desc(), l.W, h, &c)
+}
+
+// ladder is a stage ladder measured: its stages in order, the current one,
+// the competencies' markers and the columns' width.
+type ladder struct {
+	st              []ladderStage
+	cur             int // the current stage, -1 when none
+	curText, hlText string
+	W               float64
+	narrow          bool
+	marks           []ladderMark
+	x0, colW        float64 // where the columns start, and each one's width
+	need            float64 // the width a column needs for its stage's words
+}
+
+func measureLadder(stages []Stage, opt LadderOptions) *ladder {
 	sorted := append([]Stage(nil), stages...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].From < sorted[j].From })
+	l := &ladder{st: ladderStages(sorted), W: opt.width()}
+	if len(l.st) == 0 {
+		return l
+	}
+	l.narrow = l.W < NarrowWidth
+	l.curText = clean(opt.CurrentText)
+	if l.curText == "" {
+		l.curText = "Current stage"
+	}
+	l.curText, _ = fit(l.curText, 160, fs, true)
+	l.hlText = clean(opt.HighlightText)
+	if l.hlText == "" {
+		l.hlText = "weakest link"
+	}
+	l.hlText, _ = fit(l.hlText, 160, fs, true)
+	l.cur = currentStage(l.st, sorted, opt)
+	labelW := l.measureMarks(opt.Markers)
+	l.x0 = pad
+	if len(l.marks) > 0 && !l.narrow {
+		l.x0 = pad + labelW + labGap + 2
+	}
+	l.colW = (l.W - pad - l.x0) / float64(len(l.st))
+	l.need = textW("from 100", fsS, false) + 10
+	for _, s := range l.st {
+		for _, w := range strings.Fields(s.name) {
+			l.need = math.Max(l.need, textW(w, fs, true)+10)
+		}
+	}
+	return l
+}
+
+// ladderStages are the stages with a finite `from`, named, each with the
+// next one's from (100 for the last).
+func ladderStages(sorted []Stage) []ladderStage {
+	var st []ladderStage
 	for i, s := range sorted {
 		if !finite(s.From) {
 			continue
@@ -91,65 +157,54 @@ func StageLadder(stages []Stage, opt LadderOptions) template.HTML {
 		}
 		st = append(st, ladderStage{name: name, from: clamp100(s.From)})
 	}
-	if len(st) == 0 {
-		return note(opt.Frame, defTitle, "No maturity stages to show.")
-	}
 	for i := range st {
 		st[i].next = 100
 		if i+1 < len(st) {
 			st[i].next = st[i+1].from
 		}
 	}
-	n := len(st)
-	curText := clean(opt.CurrentText)
-	if curText == "" {
-		curText = "Current stage"
-	}
-	curText, _ = fit(curText, 160, fs, true)
-	hlText := clean(opt.HighlightText)
-	if hlText == "" {
-		hlText = "weakest link"
-	}
-	hlText, _ = fit(hlText, 160, fs, true)
+	return st
+}
 
-	// The current stage.
-	cur := -1
+// currentStage is the stage opt.Current names or, when it names none, the
+// stage of the lowest marker (the weakest-link rule); -1 when neither.
+func currentStage(st []ladderStage, sorted []Stage, opt LadderOptions) int {
 	if want := strings.ToLower(strings.TrimSpace(opt.Current)); want != "" {
 		for _, s := range sorted {
 			if !finite(s.From) {
 				continue
 			}
 			if strings.ToLower(strings.TrimSpace(s.ID)) == want || strings.ToLower(clean(s.Name)) == want {
-				cur = stageIndex(st, clamp100(s.From))
-				break
+				return stageIndex(st, clamp100(s.From))
 			}
 		}
-	} else {
-		lowest, found := 0.0, false
-		for _, m := range opt.Markers {
-			if v, ok := val(m.Value); ok && (!found || v < lowest) {
-				lowest, found = v, true
-			}
-		}
-		if found {
-			cur = max(stageIndex(st, clamp100(lowest)), 0)
+		return -1
+	}
+	lowest, found := 0.0, false
+	for _, m := range opt.Markers {
+		if v, ok := val(m.Value); ok && (!found || v < lowest) {
+			lowest, found = v, true
 		}
 	}
+	if found {
+		return max(stageIndex(st, clamp100(lowest)), 0)
+	}
+	return -1
+}
 
-	W := opt.width()
-	narrow := W < NarrowWidth
-	marks := make([]ladderMark, len(opt.Markers))
-	labelW := 0.0
-	for i, m := range opt.Markers {
-		k := &marks[i]
+// measureMarks wraps each marker's label and returns the widest.
+func (l *ladder) measureMarks(markers []Marker) (labelW float64) {
+	l.marks = make([]ladderMark, len(markers))
+	for i, m := range markers {
+		k := &l.marks[i]
 		k.full = clean(m.Label)
 		k.v, k.ok = val(m.Value)
 		k.v = clamp100(k.v)
 		k.hl = m.Highlight
-		k.stage = max(stageIndex(st, k.v), 0)
-		maxLW := W * 0.3
-		if narrow {
-			maxLW = W - 2*pad
+		k.stage = max(stageIndex(l.st, k.v), 0)
+		maxLW := l.W * 0.3
+		if l.narrow {
+			maxLW = l.W - 2*pad
 		}
 		k.lines, _ = wrap(k.full, maxLW, fs, false, 2)
 		if len(k.lines) == 0 {
@@ -157,154 +212,146 @@ func StageLadder(stages []Stage, opt LadderOptions) template.HTML {
 		}
 		labelW = math.Max(labelW, maxWidth(k.lines, fs, false))
 	}
-	x0 := pad
-	if len(marks) > 0 && !narrow {
-		x0 = pad + labelW + labGap + 2
-	}
-	colW := (W - pad - x0) / float64(n)
-	need := textW("from 100", fsS, false) + 10
-	for _, s := range st {
-		for _, w := range strings.Fields(s.name) {
-			need = math.Max(need, textW(w, fs, true)+10)
-		}
-	}
+	return labelW
+}
 
-	stageTip := func(i int) string {
-		s := st[i]
-		t := s.name + ": from " + exact(s.from)
-		if i+1 < n {
-			t += " to below " + exact(s.next)
-		} else {
-			t += " to 100"
-		}
-		if i == cur {
-			t += " (" + curText + ")"
-		}
-		return t
-	}
-	markTip := func(k ladderMark) string {
-		name := k.full
-		if name == "" {
-			name = "(unnamed)"
-		}
-		if !k.ok {
-			return name + ": no score"
-		}
-		t := name + ": " + exact(k.v) + ", stage " + st[k.stage].name
-		if k.hl {
-			t += ", " + hlText
-		}
-		return t
-	}
-	style := func(i int) stepStyle {
-		switch {
-		case cur < 0:
-			return stepStyle{"#e5e7eb", "", colInk, colMuted}
-		case i < cur:
-			return stepStyle{"#dbeafe", "", colInk, colMuted}
-		case i == cur:
-			return stepStyle{colBar, "", "#ffffff", "#ffffff"}
-		default:
-			return stepStyle{"#f9fafb", colRef, colMuted, colMuted}
-		}
-	}
-
-	var c canvas
-	var h float64
-	if colW >= need {
-		h = ladderHorizontal(&c, st, cur, x0, colW, W, narrow, style, stageTip, curText)
-		// Competency rows under the ladder, aligned with its columns.
-		if len(marks) > 0 {
-			top := h + 6
-			y := top
-			type placed struct{ top, h, cy float64 }
-			pl := make([]placed, len(marks))
-			for i, k := range marks {
-				nl := float64(len(k.lines))
-				if narrow {
-					pl[i] = placed{y, nl*lineH + 26, y + nl*lineH + 13}
-				} else {
-					hh := math.Max(32, nl*lineH+12)
-					pl[i] = placed{y, hh, y + hh/2}
-				}
-				y += pl[i].h
-			}
-			if cur >= 0 {
-				c.rect(x0+float64(cur)*colW, top, colW, y-top, "#eff6ff")
-			}
-			for i := 0; i <= n; i++ {
-				x := x0 + float64(i)*colW
-				c.line(x, top-6, x, y, colGrid, 1, "")
-			}
-			xOf := func(k ladderMark) float64 {
-				s := st[k.stage]
-				frac := 0.0
-				if s.next > s.from {
-					frac = clamp((k.v-s.from)/(s.next-s.from), 0, 1)
-				}
-				if k.v < st[0].from {
-					frac = 0
-				}
-				return x0 + (float64(k.stage)+frac)*colW
-			}
-			for i, k := range marks {
-				p := pl[i]
-				lt := txt{lines: k.lines, title: nameTip(joinLines(k.lines), k.full)}
-				if narrow {
-					lt.x, lt.y = pad, p.top+lineH-2
-				} else {
-					lt.x, lt.y, lt.anchor = x0-labGap-2, p.cy-float64(len(k.lines)-1)*lineH/2+4.5, "end"
-				}
-				c.text(lt)
-				c.line(x0, p.cy, x0+float64(n)*colW, p.cy, "#d1d5db", 1, "")
-				if !k.ok {
-					c.text(txt{x: x0 + 4, y: p.cy + 4.5, lines: []string{"–"}, fill: colMuted, title: markTip(k)})
-					continue
-				}
-				mx := xOf(k)
-				fill, shape := colBar, 0
-				if k.hl {
-					fill, shape = colHi, 2
-				}
-				c.add(`%s`, marker(shape, mx, p.cy, 6.5, fill, markTip(k), "cxm-marker"))
-				vt := one(k.v)
-				w := textW(vt, fs, true)
-				if k.hl {
-					w += 6 + textW(hlText, fs, true)
-				}
-				tx, anchor := mx+11, "start"
-				if tx+w > W-pad {
-					tx, anchor = mx-11, "end"
-				}
-				label := vt
-				if k.hl {
-					label = vt + "  " + hlText
-				}
-				c.text(txt{x: tx, y: p.cy + 4.5, lines: []string{label}, bold: true, anchor: anchor, fill: fill, halo: true})
-			}
-			h = y
-		}
-		h += pad
+func (l *ladder) stageTip(i int) string {
+	s := l.st[i]
+	t := s.name + ": from " + exact(s.from)
+	if i+1 < len(l.st) {
+		t += " to below " + exact(s.next)
 	} else {
-		h = ladderVertical(&c, st, cur, W, style, stageTip, curText, marks, markTip, hlText)
+		t += " to 100"
 	}
+	if i == l.cur {
+		t += " (" + l.curText + ")"
+	}
+	return t
+}
 
+func (l *ladder) markTip(k ladderMark) string {
+	name := k.full
+	if name == "" {
+		name = "(unnamed)"
+	}
+	if !k.ok {
+		return name + ": no score"
+	}
+	t := name + ": " + exact(k.v) + ", stage " + l.st[k.stage].name
+	if k.hl {
+		t += ", " + l.hlText
+	}
+	return t
+}
+
+// style colours a step: stages passed, the current one, those ahead.
+func (l *ladder) style(i int) stepStyle {
+	switch {
+	case l.cur < 0:
+		return stepStyle{"#e5e7eb", "", colInk, colMuted}
+	case i < l.cur:
+		return stepStyle{"#dbeafe", "", colInk, colMuted}
+	case i == l.cur:
+		return stepStyle{colBar, "", "#ffffff", "#ffffff"}
+	default:
+		return stepStyle{"#f9fafb", colRef, colMuted, colMuted}
+	}
+}
+
+// drawMarkRows draws the competency rows under a horizontal ladder,
+// aligned with its columns, from top; it returns their bottom.
+func (l *ladder) drawMarkRows(c *canvas, top float64) float64 {
+	type placed struct{ top, h, cy float64 }
+	pl := make([]placed, len(l.marks))
+	y := top
+	for i, k := range l.marks {
+		nl := float64(len(k.lines))
+		if l.narrow {
+			pl[i] = placed{y, nl*lineH + 26, y + nl*lineH + 13}
+		} else {
+			hh := math.Max(32, nl*lineH+12)
+			pl[i] = placed{y, hh, y + hh/2}
+		}
+		y += pl[i].h
+	}
+	n := len(l.st)
+	if l.cur >= 0 {
+		c.rect(l.x0+float64(l.cur)*l.colW, top, l.colW, y-top, "#eff6ff")
+	}
+	for i := 0; i <= n; i++ {
+		x := l.x0 + float64(i)*l.colW
+		c.line(x, top-6, x, y, colGrid, 1, "")
+	}
+	for i, k := range l.marks {
+		p := pl[i]
+		lt := txt{lines: k.lines, title: nameTip(joinLines(k.lines), k.full)}
+		if l.narrow {
+			lt.x, lt.y = pad, p.top+lineH-2
+		} else {
+			lt.x, lt.y, lt.anchor = l.x0-labGap-2, p.cy-float64(len(k.lines)-1)*lineH/2+4.5, "end"
+		}
+		c.text(lt)
+		c.line(l.x0, p.cy, l.x0+float64(n)*l.colW, p.cy, "#d1d5db", 1, "")
+		if !k.ok {
+			c.text(txt{x: l.x0 + 4, y: p.cy + 4.5, lines: []string{"–"}, fill: colMuted, title: l.markTip(k)})
+			continue
+		}
+		l.drawMark(c, k, p.cy)
+	}
+	return y
+}
+
+// drawMark places one competency's marker in its stage's column, at its
+// place between the stage's from and the next one's, with its value.
+func (l *ladder) drawMark(c *canvas, k ladderMark, cy float64) {
+	s := l.st[k.stage]
+	frac := 0.0
+	if s.next > s.from {
+		frac = clamp((k.v-s.from)/(s.next-s.from), 0, 1)
+	}
+	if k.v < l.st[0].from {
+		frac = 0
+	}
+	mx := l.x0 + (float64(k.stage)+frac)*l.colW
+	fill, shape := colBar, 0
+	if k.hl {
+		fill, shape = colHi, 2
+	}
+	c.add(`%s`, marker(shape, mx, cy, 6.5, fill, l.markTip(k), "cxm-marker"))
+	vt := one(k.v)
+	w := textW(vt, fs, true)
+	if k.hl {
+		w += 6 + textW(l.hlText, fs, true)
+	}
+	tx, anchor := mx+11, "start"
+	if tx+w > l.W-pad {
+		tx, anchor = mx-11, "end"
+	}
+	label := vt
+	if k.hl {
+		label = vt + "  " + l.hlText
+	}
+	c.text(txt{x: tx, y: cy + 4.5, lines: []string{label}, bold: true, anchor: anchor, fill: fill, halo: true})
+}
+
+// desc is the chart's text equivalent for screen readers.
+func (l *ladder) desc() string {
 	var ds []string
-	for _, s := range st {
+	for _, s := range l.st {
 		ds = append(ds, s.name+" from "+exact(s.from))
 	}
 	d := "Maturity stages from lowest to highest: " + joinDesc(ds) + "."
-	if cur >= 0 {
-		d += " " + curText + ": " + st[cur].name + "."
+	if l.cur >= 0 {
+		d += " " + l.curText + ": " + l.st[l.cur].name + "."
 	}
-	if len(marks) > 0 {
+	if len(l.marks) > 0 {
 		var ms []string
-		for _, k := range marks {
-			ms = append(ms, markTip(k))
+		for _, k := range l.marks {
+			ms = append(ms, l.markTip(k))
 		}
 		d += " " + joinDesc(ms) + "."
 	}
-	return document(opt.Frame, defTitle, d, W, h, &c)
+	return d
 }
 
 // ladderHorizontal draws the staircase rising to the right and returns the
