@@ -215,15 +215,63 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 	c := newClient(cfg)
 	defer c.http.CloseIdleConnections()
 	rep := &Report{URL: c.base, Framework: f.ID, Respondents: cfg.Respondents, Planned: cfg.Responses, OfferedRate: cfg.Rate, Errors: map[string]int{}}
+	if err := c.setUp(ctx, f, rep); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(progress, "assessment %d created (%s); creating %d invitations\n", rep.Assessment, f.ID, cfg.Responses)
+	tokens, err := c.invite(ctx, rep)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(progress, "%d invitations in %.2f s; %d respondents submitting\n", cfg.Responses, rep.InviteSeconds, cfg.Respondents)
 
+	start := time.Now()
+	jobs := dispatch(ctx, tokens, cfg.Rate, start)
+	stopReading := make(chan struct{})
+	readsDone := c.readDashboards(ctx, rep.Assessment, cfg.Readers, stopReading, rep)
+	results := make([]result, cfg.Respondents)
+	var wg sync.WaitGroup
+	for w := range cfg.Respondents {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[w] = c.respond(ctx, cfg, newAnswerGen(f, cfg.Seed, uint64(w)), jobs, start)
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	close(stopReading)
+	<-readsDone
+	rep.tally(results, elapsed)
+
+	// The count afterwards, with a fresh context: an interrupted run still
+	// says what it stored.
+	countCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+	defer cancel()
+	var a struct {
+		Responses int `json:"responses"`
+	}
+	if err := c.apiCall(countCtx, "GET", fmt.Sprintf("/api/v1/assessments/%d", rep.Assessment), nil, http.StatusOK, &a); err != nil {
+		return rep, fmt.Errorf("counting the stored responses: %w", err)
+	}
+	rep.Stored = a.Responses
+	rep.Lost = max(0, rep.Created-rep.Stored)
+	rep.Extra = max(0, rep.Stored-rep.Created)
+	if err := ctx.Err(); err != nil {
+		return rep, fmt.Errorf("interrupted after %d of %d responses: %w", rep.Sent, rep.Planned, err)
+	}
+	return rep, nil
+}
+
+// setUp checks the server answers and creates the run's assessment.
+func (c *client) setUp(ctx context.Context, f *cxm.Framework, rep *Report) error {
 	var health struct {
 		Database string `json:"database"`
 	}
 	if err := c.apiCall(ctx, "GET", "/healthz", nil, http.StatusOK, &health); err != nil {
-		return nil, err
+		return err
 	}
 	rep.Engine = health.Database
-
 	type attr struct {
 		Name   string   `json:"name"`
 		Values []string `json:"values"`
@@ -236,22 +284,23 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 		"framework":  f.ID,
 		"attributes": []attr{{"department", departments}, {"level", levels}},
 	}, http.StatusCreated, &created)
-	if err != nil {
-		return nil, err
-	}
 	rep.Assessment = created.ID
-	fmt.Fprintf(progress, "assessment %d created (%s); creating %d invitations\n", created.ID, f.ID, cfg.Responses)
+	return err
+}
 
+// invite creates one invitation per planned response, in requests of at
+// most maxInvitationsPerRequest, and returns their tokens.
+func (c *client) invite(ctx context.Context, rep *Report) (<-chan string, error) {
 	inviteStart := time.Now()
-	tokens := make(chan string, cfg.Responses)
-	for left := cfg.Responses; left > 0; {
+	tokens := make(chan string, rep.Planned)
+	for left := rep.Planned; left > 0; {
 		n := min(left, maxInvitationsPerRequest)
 		var out struct {
 			Invitations []struct {
 				Token string `json:"token"`
 			} `json:"invitations"`
 		}
-		path := fmt.Sprintf("/api/v1/assessments/%d/invitations", created.ID)
+		path := fmt.Sprintf("/api/v1/assessments/%d/invitations", rep.Assessment)
 		if err := c.apiCall(ctx, "POST", path, map[string]int{"count": n}, http.StatusCreated, &out); err != nil {
 			return nil, err
 		}
@@ -265,31 +314,27 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	close(tokens)
 	rep.InviteSeconds = time.Since(inviteStart).Seconds()
-	fmt.Fprintf(progress, "%d invitations in %.2f s; %d respondents submitting\n", cfg.Responses, rep.InviteSeconds, cfg.Respondents)
+	return tokens, nil
+}
 
-	type result struct {
-		sent, created int
-		errors        map[string]int
-		firstError    string
-		latencies     []time.Duration
-		perSecond     []int // 201s by the second of the run they completed in
-	}
-	// A dispatcher hands the invitations to the workers: at once, or at
-	// their due moments when a rate is set. With a rate, a response's latency
-	// counts from its due moment, so when the server falls behind and every
-	// worker is busy, the wait for a free worker is counted too (no
-	// coordinated omission).
-	type job struct {
-		token string
-		due   time.Time
-	}
+// job is one invitation to answer, due at a moment when a rate is set.
+type job struct {
+	token string
+	due   time.Time
+}
+
+// dispatch hands the invitations to the workers: at once, or at their due
+// moments when a rate is set. With a rate, a response's latency counts
+// from its due moment, so when the server falls behind and every worker is
+// busy, the wait for a free worker is counted too (no coordinated
+// omission).
+func dispatch(ctx context.Context, tokens <-chan string, rate float64, start time.Time) <-chan job {
 	jobs := make(chan job)
-	start := time.Now()
 	go func() {
 		defer close(jobs)
 		var interval time.Duration
-		if cfg.Rate > 0 {
-			interval = time.Duration(float64(time.Second) / cfg.Rate)
+		if rate > 0 {
+			interval = time.Duration(float64(time.Second) / rate)
 		}
 		i := 0
 		for tok := range tokens {
@@ -312,56 +357,58 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 			i++
 		}
 	}()
-	stopReading := make(chan struct{})
-	readsDone := c.readDashboards(ctx, created.ID, cfg.Readers, stopReading, rep)
-	results := make([]result, cfg.Respondents)
-	var wg sync.WaitGroup
-	for w := range cfg.Respondents {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res := &results[w]
-			res.errors = map[string]int{}
-			res.latencies = make([]time.Duration, 0, cfg.Responses/cfg.Respondents+1)
-			gen := newAnswerGen(f, cfg.Seed, uint64(w))
-			for j := range jobs {
-				// A new buffer each time: the transport may still hold the
-				// previous body after Do returns.
-				body := gen.appendSubmission(make([]byte, 0, 1024))
-				t0 := j.due
-				if t0.IsZero() {
-					t0 = time.Now()
-				}
-				status, err := c.submit(ctx, j.token, body, cfg.RequestTimeout)
-				res.latencies = append(res.latencies, time.Since(t0))
-				res.sent++
-				switch {
-				case err != nil:
-					res.errors["transport"]++
-					if res.firstError == "" {
-						res.firstError = err.Error()
-					}
-				case status == http.StatusCreated:
-					res.created++
-					sec := int(time.Since(start) / time.Second)
-					for len(res.perSecond) <= sec {
-						res.perSecond = append(res.perSecond, 0)
-					}
-					res.perSecond[sec]++
-				default:
-					res.errors[strconv.Itoa(status)]++
-					if res.firstError == "" {
-						res.firstError = fmt.Sprintf("HTTP %d", status)
-					}
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	close(stopReading)
-	<-readsDone
+	return jobs
+}
 
+// result is what one respondent worker saw.
+type result struct {
+	sent, created int
+	errors        map[string]int
+	firstError    string
+	latencies     []time.Duration
+	perSecond     []int // 201s by the second of the run they completed in
+}
+
+// respond is one respondent worker: it submits an answer for each job
+// until there are none left.
+func (c *client) respond(ctx context.Context, cfg Config, gen *answerGen, jobs <-chan job, start time.Time) result {
+	res := result{errors: map[string]int{}, latencies: make([]time.Duration, 0, cfg.Responses/cfg.Respondents+1)}
+	for j := range jobs {
+		// A new buffer each time: the transport may still hold the
+		// previous body after Do returns.
+		body := gen.appendSubmission(make([]byte, 0, 1024))
+		t0 := j.due
+		if t0.IsZero() {
+			t0 = time.Now()
+		}
+		status, err := c.submit(ctx, j.token, body, cfg.RequestTimeout)
+		res.latencies = append(res.latencies, time.Since(t0))
+		res.sent++
+		switch {
+		case err != nil:
+			res.errors["transport"]++
+			if res.firstError == "" {
+				res.firstError = err.Error()
+			}
+		case status == http.StatusCreated:
+			res.created++
+			sec := int(time.Since(start) / time.Second)
+			for len(res.perSecond) <= sec {
+				res.perSecond = append(res.perSecond, 0)
+			}
+			res.perSecond[sec]++
+		default:
+			res.errors[strconv.Itoa(status)]++
+			if res.firstError == "" {
+				res.firstError = fmt.Sprintf("HTTP %d", status)
+			}
+		}
+	}
+	return res
+}
+
+// tally adds the workers' results up into the report.
+func (rep *Report) tally(results []result, elapsed time.Duration) {
 	var lat []time.Duration
 	for _, r := range results {
 		rep.Sent += r.sent
@@ -389,24 +436,6 @@ func run(ctx context.Context, cfg Config) (*Report, error) {
 		rep.SlowestSecond = slices.Min(rep.Seconds[:full])
 	}
 	rep.Latency = distribution(lat)
-
-	// The count afterwards, with a fresh context: an interrupted run still
-	// says what it stored.
-	countCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-	defer cancel()
-	var a struct {
-		Responses int `json:"responses"`
-	}
-	if err := c.apiCall(countCtx, "GET", fmt.Sprintf("/api/v1/assessments/%d", created.ID), nil, http.StatusOK, &a); err != nil {
-		return rep, fmt.Errorf("counting the stored responses: %w", err)
-	}
-	rep.Stored = a.Responses
-	rep.Lost = max(0, rep.Created-rep.Stored)
-	rep.Extra = max(0, rep.Stored-rep.Created)
-	if err := ctx.Err(); err != nil {
-		return rep, fmt.Errorf("interrupted after %d of %d responses: %w", rep.Sent, rep.Planned, err)
-	}
-	return rep, nil
 }
 
 // submit posts one response and returns the status; the body is read to the
