@@ -80,109 +80,134 @@ const MaxRows = 100000
 // against the installed framework version the row names. It returns every
 // problem with its position, and no rows unless the whole file is valid.
 func Read(name string, r io.Reader, lookup Lookup) (frameworkID string, rows []Row, err error) {
-	cr := csv.NewReader(r)
-	cr.ReuseRecord = true
-	var errs cxm.ErrorList
-	fail := func(line, col int, format string, args ...any) {
-		if len(errs) < 50 {
-			errs = append(errs, cxm.Error{File: name, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)})
-		}
+	rd := &reader{name: name, cr: csv.NewReader(r), lookup: lookup, frameworks: map[int]*cxm.Framework{}}
+	rd.cr.ReuseRecord = true
+	if errs := rd.readHeader(); errs != nil {
+		return "", nil, errs
 	}
-	header, err := cr.Read()
-	if err == io.EOF {
-		return "", nil, cxm.ErrorList{{File: name, Line: 1, Column: 1, Msg: "file is empty: expected a header row"}}
-	}
-	if err != nil {
-		return "", nil, csvError(name, err)
-	}
-	header = append([]string{}, header...)
-	if len(header) < len(fixed)+1 {
-		return "", nil, cxm.ErrorList{{File: name, Line: 1, Column: 1, Msg: "the header must be " + strings.Join(fixed, ",") + " followed by competency ids"}}
-	}
-	for i, want := range fixed {
-		if strings.TrimSpace(header[i]) != want {
-			line, col := cr.FieldPos(i)
-			return "", nil, cxm.ErrorList{{File: name, Line: line, Column: col, Msg: fmt.Sprintf("header column %d must be %q, not %q", i+1, want, header[i])}}
-		}
-	}
-	frameworks := map[int]*cxm.Framework{}
-	row := 1
-	for {
-		rec, err := cr.Read()
+	for row := 2; ; row++ {
+		rec, err := rd.cr.Read()
 		if err == io.EOF {
 			break
 		}
-		row++
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-				fail(pe.StartLine, 1, "row %d has %d columns, the header has %d", row, len(rec), len(header))
+				rd.fail(pe.StartLine, 1, "row %d has %d columns, the header has %d", row, len(rec), len(rd.header))
 				continue
 			}
-			errs = append(errs, csvError(name, err)...)
+			rd.errs = append(rd.errs, csvError(name, err)...)
 			break
 		}
 		if row-1 > MaxRows {
-			fail(0, 0, "more than %d rows", MaxRows)
+			rd.fail(0, 0, "more than %d rows", MaxRows)
 			break
 		}
-		at := func(col int, format string, args ...any) {
-			line, c := cr.FieldPos(col)
-			fail(line, c, "row %d, column %s: %s", row, header[col], fmt.Sprintf(format, args...))
+		if out, ok := rd.readRow(row, rec); ok {
+			rows = append(rows, out)
 		}
-		id := strings.TrimSpace(rec[0])
-		switch {
-		case frameworkID == "":
-			frameworkID = id
-		case id != frameworkID:
-			at(0, "framework %q differs from %q in row 2: a file holds one framework", id, frameworkID)
-			continue
-		}
-		version, err := strconv.Atoi(strings.TrimSpace(rec[1]))
-		if err != nil || version < 1 {
-			at(1, "%q is not a framework version", rec[1])
-			continue
-		}
-		f, ok := frameworks[version]
-		if !ok {
-			if f, err = lookup(id, version); err != nil {
-				at(1, "%v", err)
-				continue
-			}
-			frameworks[version] = f
-		}
-		out := Row{FrameworkVersion: version, Industry: strings.TrimSpace(csvsafe.Unescape(rec[2])), Size: strings.TrimSpace(csvsafe.Unescape(rec[3])), Scores: map[string]float64{}}
-		for col := 2; col < 4; col++ {
-			if !utf8.ValidString(rec[col]) || len(rec[col]) > 200 {
-				at(col, "must be UTF-8 text of at most 200 bytes")
-			}
-		}
-		for col := len(fixed); col < len(rec); col++ {
-			comp := strings.TrimSpace(header[col])
-			v := strings.TrimSpace(rec[col])
-			if v == "" {
-				continue // not scored in that assessment
-			}
-			if f.Competency(comp) == nil {
-				at(col, "%q is not a competency of %s version %d", comp, id, version)
-				continue
-			}
-			x, err := strconv.ParseFloat(v, 64)
-			if err != nil || math.IsNaN(x) || x < 0 || x > 100 {
-				at(col, "%q is not a score from 0 to 100", v)
-				continue
-			}
-			out.Scores[comp] = x
-		}
-		rows = append(rows, out)
 	}
-	if len(errs) > 0 {
-		return "", nil, errs
+	if len(rd.errs) > 0 {
+		return "", nil, rd.errs
 	}
 	if len(rows) == 0 {
 		return "", nil, cxm.ErrorList{{File: name, Line: 2, Column: 1, Msg: "no rows: the file holds no peer assessment"}}
 	}
-	return frameworkID, rows, nil
+	return rd.frameworkID, rows, nil
+}
+
+// reader is one peer file being read: its header, the framework it holds
+// and the problems found so far (the first 50).
+type reader struct {
+	name        string
+	cr          *csv.Reader
+	lookup      Lookup
+	header      []string
+	frameworkID string
+	frameworks  map[int]*cxm.Framework // by version
+	errs        cxm.ErrorList
+}
+
+func (rd *reader) fail(line, col int, format string, args ...any) {
+	if len(rd.errs) < 50 {
+		rd.errs = append(rd.errs, cxm.Error{File: rd.name, Line: line, Column: col, Msg: fmt.Sprintf(format, args...)})
+	}
+}
+
+// readHeader reads the header row: the fixed columns, then competency ids.
+func (rd *reader) readHeader() cxm.ErrorList {
+	header, err := rd.cr.Read()
+	if err == io.EOF {
+		return cxm.ErrorList{{File: rd.name, Line: 1, Column: 1, Msg: "file is empty: expected a header row"}}
+	}
+	if err != nil {
+		return csvError(rd.name, err)
+	}
+	rd.header = append([]string{}, header...)
+	if len(rd.header) < len(fixed)+1 {
+		return cxm.ErrorList{{File: rd.name, Line: 1, Column: 1, Msg: "the header must be " + strings.Join(fixed, ",") + " followed by competency ids"}}
+	}
+	for i, want := range fixed {
+		if strings.TrimSpace(rd.header[i]) != want {
+			line, col := rd.cr.FieldPos(i)
+			return cxm.ErrorList{{File: rd.name, Line: line, Column: col, Msg: fmt.Sprintf("header column %d must be %q, not %q", i+1, want, rd.header[i])}}
+		}
+	}
+	return nil
+}
+
+// readRow checks one peer's row; ok is false when it has a problem (which
+// is recorded).
+func (rd *reader) readRow(row int, rec []string) (out Row, ok bool) {
+	at := func(col int, format string, args ...any) {
+		line, c := rd.cr.FieldPos(col)
+		rd.fail(line, c, "row %d, column %s: %s", row, rd.header[col], fmt.Sprintf(format, args...))
+	}
+	id := strings.TrimSpace(rec[0])
+	switch {
+	case rd.frameworkID == "":
+		rd.frameworkID = id
+	case id != rd.frameworkID:
+		at(0, "framework %q differs from %q in row 2: a file holds one framework", id, rd.frameworkID)
+		return out, false
+	}
+	version, err := strconv.Atoi(strings.TrimSpace(rec[1]))
+	if err != nil || version < 1 {
+		at(1, "%q is not a framework version", rec[1])
+		return out, false
+	}
+	f, ok := rd.frameworks[version]
+	if !ok {
+		if f, err = rd.lookup(id, version); err != nil {
+			at(1, "%v", err)
+			return out, false
+		}
+		rd.frameworks[version] = f
+	}
+	out = Row{FrameworkVersion: version, Industry: strings.TrimSpace(csvsafe.Unescape(rec[2])), Size: strings.TrimSpace(csvsafe.Unescape(rec[3])), Scores: map[string]float64{}}
+	for col := 2; col < 4; col++ {
+		if !utf8.ValidString(rec[col]) || len(rec[col]) > 200 {
+			at(col, "must be UTF-8 text of at most 200 bytes")
+		}
+	}
+	for col := len(fixed); col < len(rec); col++ {
+		comp := strings.TrimSpace(rd.header[col])
+		v := strings.TrimSpace(rec[col])
+		if v == "" {
+			continue // not scored in that assessment
+		}
+		if f.Competency(comp) == nil {
+			at(col, "%q is not a competency of %s version %d", comp, id, version)
+			continue
+		}
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil || math.IsNaN(x) || x < 0 || x > 100 {
+			at(col, "%q is not a score from 0 to 100", v)
+			continue
+		}
+		out.Scores[comp] = x
+	}
+	return out, true
 }
 
 func csvError(name string, err error) cxm.ErrorList {
