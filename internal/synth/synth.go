@@ -132,10 +132,27 @@ func compile(f *cxm.Framework, s Spec) (*gen, error) {
 		traitSD:  sd(s.TraitSD, DefaultTraitSD),
 		itemSD:   sd(s.ItemSD, DefaultItemSD),
 	}
-	spread := sd(s.ItemSpreadSD, DefaultItemSpreadSD)
-
-	comps := map[string]int{}
 	columns := map[string]bool{"respondent": true}
+	comps := g.compileCompetencies(columns, bad)
+	attrs := g.compileAttributes(columns, bad)
+	g.compileShifts(comps, attrs, bad)
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("synth: %s", strings.Join(errs, "; "))
+	}
+	g.pick = make([]int, len(s.Attributes))
+	g.level = make([]float64, len(f.Competencies))
+	g.answers = make([]int, len(g.itemComp))
+	g.attrs = make([]string, len(s.Attributes))
+	return g, nil
+}
+
+// compileCompetencies sets each competency's mean and draws its items'
+// offsets (centred on the mean); it returns the competencies' indices by
+// id and adds their item ids to columns.
+func (g *gen) compileCompetencies(columns map[string]bool, bad func(string, ...any)) map[string]int {
+	f, s, sc := g.f, g.s, g.f.Scale
+	spread := sd(s.ItemSpreadSD, DefaultItemSpreadSD)
+	comps := map[string]int{}
 	for c, comp := range f.Competencies {
 		comps[comp.ID] = c
 		mean, ok := s.CompetencyMeans[comp.ID]
@@ -166,9 +183,14 @@ func compile(f *cxm.Framework, s Spec) (*gen, error) {
 			bad("mean given for %q, which is not a competency of framework %s", id, f.ID)
 		}
 	}
+	return comps
+}
 
+// compileAttributes checks the attributes and sets each one's cumulative
+// weights for drawing a value; it returns their indices by name.
+func (g *gen) compileAttributes(columns map[string]bool, bad func(string, ...any)) map[string]int {
 	attrs := map[string]int{}
-	for a, at := range s.Attributes {
+	for a, at := range g.s.Attributes {
 		switch {
 		case at.Name == "" || strings.TrimSpace(at.Name) != at.Name:
 			bad("attribute %d: name %q is empty or has surrounding spaces", a+1, at.Name)
@@ -202,42 +224,40 @@ func compile(f *cxm.Framework, s Spec) (*gen, error) {
 		g.cum = append(g.cum, cum)
 		tab := make([][]float64, len(at.Values))
 		for v := range tab {
-			tab[v] = make([]float64, len(f.Competencies))
+			tab[v] = make([]float64, len(g.f.Competencies))
 		}
 		g.shift = append(g.shift, tab)
 	}
-	for _, sh := range s.Shifts {
+	return attrs
+}
+
+// compileShifts adds each shift to the competencies of an attribute value
+// (all of them when the shift names none).
+func (g *gen) compileShifts(comps, attrs map[string]int, bad func(string, ...any)) {
+	for _, sh := range g.s.Shifts {
 		a, ok := attrs[sh.Attribute]
 		if !ok {
 			bad("shift names attribute %q, which the spec does not have", sh.Attribute)
 			continue
 		}
-		v := slices.Index(s.Attributes[a].Values, sh.Value)
+		v := slices.Index(g.s.Attributes[a].Values, sh.Value)
 		if v < 0 {
 			bad("shift names value %q, which attribute %q does not have", sh.Value, sh.Attribute)
 			continue
 		}
 		if sh.Competency == "" {
-			for c := range f.Competencies {
+			for c := range g.f.Competencies {
 				g.shift[a][v][c] += sh.Delta
 			}
 			continue
 		}
 		c, ok := comps[sh.Competency]
 		if !ok {
-			bad("shift names competency %q, which framework %s does not have", sh.Competency, f.ID)
+			bad("shift names competency %q, which framework %s does not have", sh.Competency, g.f.ID)
 			continue
 		}
 		g.shift[a][v][c] += sh.Delta
 	}
-	if len(errs) > 0 {
-		return nil, fmt.Errorf("synth: %s", strings.Join(errs, "; "))
-	}
-	g.pick = make([]int, len(s.Attributes))
-	g.level = make([]float64, len(f.Competencies))
-	g.answers = make([]int, len(g.itemComp))
-	g.attrs = make([]string, len(s.Attributes))
-	return g, nil
 }
 
 // next fills g.pick, g.answers and g.attrs with the next respondent.
