@@ -74,7 +74,7 @@ func (s *Server) regeneratePlan(ctx context.Context, a cxm.Assessment) (int, err
 			steps[i].Owner, steps[i].Due, steps[i].Status = o.Owner, o.Due, o.Status
 		}
 	}
-	return len(steps), s.db.ReplaceGeneratedSteps(ctx, a.ID, steps, userEmail(ctx))
+	return len(steps), planErr(s.db.ReplaceGeneratedSteps(ctx, a.ID, steps, userEmail(ctx)))
 }
 
 func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
@@ -216,9 +216,10 @@ func (s *Server) addStep(ctx context.Context, a cxm.Assessment, in stepInput) (c
 	user := userEmail(ctx)
 	st, err = s.db.AddPlanStep(ctx, st, user)
 	if err != nil || e.Priority == nil {
-		return st, err
+		return st, planErr(err)
 	}
-	return s.db.UpdatePlanStep(ctx, st.ID, store.PlanEdit{Priority: e.Priority}, user)
+	st, err = s.db.UpdatePlanStep(ctx, st.ID, store.PlanEdit{Priority: e.Priority}, user)
+	return st, planErr(err)
 }
 
 func competencyIDs(f *cxm.Framework) []string {
@@ -301,7 +302,8 @@ func (s *Server) editStep(ctx context.Context, id int64, e store.PlanEdit) (cxm.
 			e.Priority = &pos
 		}
 	}
-	return s.db.UpdatePlanStep(ctx, id, e, userEmail(ctx))
+	st, err := s.db.UpdatePlanStep(ctx, id, e, userEmail(ctx))
+	return st, planErr(err)
 }
 
 // Pages
@@ -319,6 +321,7 @@ type planView struct {
 	Form         map[string]string // the add-a-step form, after an error
 	Withheld     bool              // too few respondents to generate a plan
 	MinGroup     int
+	Wave         waveInfo // Next set: the plan continues there and is read-only here
 }
 
 type planRow struct {
@@ -391,7 +394,11 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assess
 	if err != nil {
 		return err
 	}
-	v := planView{A: a, F: f, Competencies: f.Competencies, Statuses: planStatuses, Error: msg, Form: form, MinGroup: a.MinGroup}
+	wave, err := s.waveInfo(ctx, a)
+	if err != nil {
+		return err
+	}
+	v := planView{A: a, F: f, Competencies: f.Competencies, Statuses: planStatuses, Error: msg, Form: form, MinGroup: a.MinGroup, Wave: wave}
 	if form == nil {
 		v.Form = map[string]string{}
 	}
@@ -442,6 +449,9 @@ func changeText(c cxm.PlanChange, titles map[int64]string) string {
 	step := "a step no longer in the plan"
 	if t, ok := titles[c.StepID]; ok {
 		step = quote(t)
+	}
+	if text, ok := carriedChangeText(c, step); ok {
+		return text
 	}
 	switch c.Field {
 	case "plan":

@@ -482,7 +482,7 @@ func (s *Server) workshopDecision(w http.ResponseWriter, r *http.Request) error 
 	}
 	step := cxm.PlanStep{AssessmentID: a.ID, Competency: compID, Title: title, Description: desc, Owner: owner, Why: why}
 	if _, err := s.db.AddPlanStep(ctx, step, principalFrom(ctx).user.Email); err != nil {
-		return err
+		return planErr(err)
 	}
 	// Back to the decision box, where the new decision is listed and the
 	// confirmation is shown.
