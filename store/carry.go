@@ -35,8 +35,9 @@ func planWritable(ctx context.Context, tx *sql.Tx, assessmentID int64) error {
 }
 
 // CarryPlan copies the plan of assessment from to its next wave to (wave
-// number wave in the series): every step with its owner, due date, status,
-// priority and texts, linked to the step it continues (carried_from); then
+// number wave in the series): every step with its owner, due date, status
+// and texts, in the order the plan page shows (priorities 1..N, dropped
+// steps last), linked to the step it continues (carried_from); then
 // from's history, pointing at the new steps, and one "carried" entry per
 // step. Notes are not carried: they spoke of the earlier results. It does
 // nothing when to has a plan already.
@@ -49,14 +50,14 @@ func (db *DB) CarryPlan(ctx context.Context, from, to int64, wave int, user stri
 		if err := tx.QueryRowContext(ctx, "SELECT COUNT(*) FROM plan_steps WHERE assessment_id = $1", to).Scan(&n); err != nil || n > 0 {
 			return err
 		}
-		steps, err := txSteps(ctx, tx, from)
+		steps, err := txSteps(ctx, tx, from, "CASE WHEN status = 'dropped' THEN 1 ELSE 0 END, priority, id")
 		if err != nil {
 			return err
 		}
 		ids := map[int64]int64{}
-		for _, s := range steps {
+		for i, s := range steps {
 			old := s.ID
-			s.AssessmentID, s.CarriedFrom, s.Note = to, &old, ""
+			s.AssessmentID, s.CarriedFrom, s.Note, s.Priority = to, &old, "", i+1
 			if err := insertStep(ctx, tx, &s); err != nil {
 				return err
 			}
@@ -75,9 +76,9 @@ func (db *DB) CarryPlan(ctx context.Context, from, to int64, wave int, user stri
 	})
 }
 
-// txSteps reads an assessment's steps in priority order in tx.
-func txSteps(ctx context.Context, tx *sql.Tx, assessmentID int64) ([]cxm.PlanStep, error) {
-	rows, err := tx.QueryContext(ctx, "SELECT "+planCols+" FROM plan_steps WHERE assessment_id = $1 ORDER BY priority, id", assessmentID)
+// txSteps reads an assessment's steps in tx, in the given order.
+func txSteps(ctx context.Context, tx *sql.Tx, assessmentID int64, order string) ([]cxm.PlanStep, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+planCols+" FROM plan_steps WHERE assessment_id = $1 ORDER BY "+order, assessmentID)
 	if err != nil {
 		return nil, err
 	}
