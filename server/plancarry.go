@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/plan"
@@ -80,4 +81,13 @@ func carriedChangeText(c cxm.PlanChange, step string) (string, bool) {
 		return fmt.Sprintf("Note on %s: %s", step, c.To), true
 	}
 	return "", false
+}
+
+// targetStageNames shows a target as recorded in the history, "70 (high)",
+// with the stage's name: "70 (High)".
+func targetStageNames(f *cxm.Framework, v string) string {
+	if i := strings.LastIndex(v, " ("); i >= 0 && strings.HasSuffix(v, ")") {
+		return v[:i] + " (" + f.StageName(v[i+2:len(v)-1]) + ")"
+	}
+	return f.StageName(v)
 }

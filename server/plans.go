@@ -48,8 +48,9 @@ func planSteps(gen []plan.Step) []cxm.PlanStep {
 
 // regeneratePlan generates the plan again from the current results. Steps
 // added by hand stay (after the generated ones); a generated step proposed
-// again (same competency and practice) keeps its owner, due date and
-// status, so regenerating never throws away what people decided.
+// again (same competency and practice) keeps its owner, due date, status
+// and the step of the wave before it continues, so regenerating never
+// throws away what people decided.
 func (s *Server) regeneratePlan(ctx context.Context, a cxm.Assessment) (int, error) {
 	res, f, err := s.results(ctx, a, nil)
 	if err != nil {
@@ -71,7 +72,7 @@ func (s *Server) regeneratePlan(ctx context.Context, a cxm.Assessment) (int, err
 	steps := planSteps(plan.Generate(f, res, plan.DefaultPerCompetency))
 	for i := range steps {
 		if o, ok := kept[[2]string{steps[i].Competency, steps[i].Practice}]; ok {
-			steps[i].Owner, steps[i].Due, steps[i].Status = o.Owner, o.Due, o.Status
+			steps[i].Owner, steps[i].Due, steps[i].Status, steps[i].CarriedFrom = o.Owner, o.Due, o.Status, o.CarriedFrom
 		}
 	}
 	return len(steps), planErr(s.db.ReplaceGeneratedSteps(ctx, a.ID, steps, userEmail(ctx)))
@@ -426,6 +427,9 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assess
 	}
 	for i := len(changes) - 1; i >= 0; i-- {
 		c := changes[i]
+		if c.Field == "target" {
+			c.From, c.To = targetStageNames(f, c.From), targetStageNames(f, c.To)
+		}
 		v.Changes = append(v.Changes, changeRow{At: c.At.UTC().Format("2 Jan 2006, 15:04 UTC"), ISO: c.At.UTC().Format(time.RFC3339), User: c.User, What: changeText(c, titles)})
 	}
 	if len(steps) == 0 {
