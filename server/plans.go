@@ -323,6 +323,7 @@ type planView struct {
 	Withheld     bool              // too few respondents to generate a plan
 	MinGroup     int
 	Wave         waveInfo // Next set: the plan continues there and is read-only here
+	Carried      bool     // some step was carried on from the wave before
 }
 
 type planRow struct {
@@ -407,6 +408,7 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assess
 	lastWhy := ""
 	for _, st := range visibleOrder(steps) {
 		titles[st.ID] = st.Title
+		v.Carried = v.Carried || st.CarriedFrom != nil
 		row := planRow{S: st, Competency: st.Competency, Target: targetText(f, st), Dropped: st.Status == cxm.PlanDropped}
 		row.SameWhy = st.Why != "" && st.Why == lastWhy
 		lastWhy = st.Why
