@@ -116,6 +116,11 @@ func TestPlanAcrossWavesInBrowser(t *testing.T) {
 		t.Errorf("wave 1's plan page still has %d form controls", n)
 	}
 	b.both("carry-plan-earlier")
+	b.open(fmt.Sprintf("/assessments/%d/workshop?c=1", first))
+	b.contains("The plan continues in CX pulse 2027 – wave 2: record decisions there.")
+	if n := b.count(`form[action$="/workshop/decisions"]`); n != 0 {
+		t.Errorf("wave 1's workshop still takes decisions")
+	}
 
 	// Wave 2 is answered and closed from its dashboard: re-targeted.
 	e.respond(second, carryWave2...)
