@@ -117,10 +117,11 @@ func TestPlanAcrossWavesInBrowser(t *testing.T) {
 	}
 	b.both("carry-plan-earlier")
 	b.open(fmt.Sprintf("/assessments/%d/workshop?c=1", first))
-	b.contains("The plan continues in CX pulse 2027 – wave 2: record decisions there.")
+	b.contains("The plan continues in CX pulse 2027 – wave 2: add decisions to it there.")
 	if n := b.count(`form[action$="/workshop/decisions"]`); n != 0 {
 		t.Errorf("wave 1's workshop still takes decisions")
 	}
+	b.both("carry-workshop-earlier")
 
 	// Wave 2 is answered and closed from its dashboard: re-targeted.
 	e.respond(second, carryWave2...)
