@@ -191,6 +191,11 @@ type PlanStep struct {
 	Status       PlanStatus `json:"status"`
 	Custom       bool       `json:"custom"`
 	UpdatedAt    time.Time  `json:"updated_at"`
+	// CarriedFrom is the step of the wave before that this one continues
+	// (nil: begun in this wave); Note is what re-targeting from this
+	// wave's results said about it, e.g. "Target reached in wave 2: …".
+	CarriedFrom *int64 `json:"carried_from"`
+	Note        string `json:"note"`
 }
 
 // PlanChange records one edit of a plan step: who changed what, and when.

@@ -126,6 +126,8 @@ var components = schema{
 			"id": integer, "assessment": integer, "priority": integer, "competency": str, "practice": str, "title": str,
 			"description": str, "why": str, "target": nullNum, "target_stage": str, "owner": str, "due": dateStr,
 			"status": planStatus, "custom": boolean, "updated_at": str,
+			"carried_from": schema{"type": []string{"integer", "null"}, "description": "the id of the step of the wave before that this step continues (a next wave carries the plan on); null for a step begun in this wave"},
+			"note":         schema{"type": "string", "description": "what re-targeting from this wave's results said about the step, e.g. \"Target reached in wave 2: …\" or that its practice is no longer proposed; empty when none"},
 		}),
 		"PlanChange": obj([]string{"step", "user", "at", "field", "from", "to"}, schema{
 			"step": integer, "user": str, "at": str, "field": str, "from": str, "to": str,

@@ -48,8 +48,9 @@ func planSteps(gen []plan.Step) []cxm.PlanStep {
 
 // regeneratePlan generates the plan again from the current results. Steps
 // added by hand stay (after the generated ones); a generated step proposed
-// again (same competency and practice) keeps its owner, due date and
-// status, so regenerating never throws away what people decided.
+// again (same competency and practice) keeps its owner, due date, status
+// and the step of the wave before it continues, so regenerating never
+// throws away what people decided.
 func (s *Server) regeneratePlan(ctx context.Context, a cxm.Assessment) (int, error) {
 	res, f, err := s.results(ctx, a, nil)
 	if err != nil {
@@ -71,10 +72,10 @@ func (s *Server) regeneratePlan(ctx context.Context, a cxm.Assessment) (int, err
 	steps := planSteps(plan.Generate(f, res, plan.DefaultPerCompetency))
 	for i := range steps {
 		if o, ok := kept[[2]string{steps[i].Competency, steps[i].Practice}]; ok {
-			steps[i].Owner, steps[i].Due, steps[i].Status = o.Owner, o.Due, o.Status
+			steps[i].Owner, steps[i].Due, steps[i].Status, steps[i].CarriedFrom = o.Owner, o.Due, o.Status, o.CarriedFrom
 		}
 	}
-	return len(steps), s.db.ReplaceGeneratedSteps(ctx, a.ID, steps, userEmail(ctx))
+	return len(steps), planErr(s.db.ReplaceGeneratedSteps(ctx, a.ID, steps, userEmail(ctx)))
 }
 
 func (s *Server) apiPlan(w http.ResponseWriter, r *http.Request) error {
@@ -216,9 +217,10 @@ func (s *Server) addStep(ctx context.Context, a cxm.Assessment, in stepInput) (c
 	user := userEmail(ctx)
 	st, err = s.db.AddPlanStep(ctx, st, user)
 	if err != nil || e.Priority == nil {
-		return st, err
+		return st, planErr(err)
 	}
-	return s.db.UpdatePlanStep(ctx, st.ID, store.PlanEdit{Priority: e.Priority}, user)
+	st, err = s.db.UpdatePlanStep(ctx, st.ID, store.PlanEdit{Priority: e.Priority}, user)
+	return st, planErr(err)
 }
 
 func competencyIDs(f *cxm.Framework) []string {
@@ -301,7 +303,8 @@ func (s *Server) editStep(ctx context.Context, id int64, e store.PlanEdit) (cxm.
 			e.Priority = &pos
 		}
 	}
-	return s.db.UpdatePlanStep(ctx, id, e, userEmail(ctx))
+	st, err := s.db.UpdatePlanStep(ctx, id, e, userEmail(ctx))
+	return st, planErr(err)
 }
 
 // Pages
@@ -319,6 +322,8 @@ type planView struct {
 	Form         map[string]string // the add-a-step form, after an error
 	Withheld     bool              // too few respondents to generate a plan
 	MinGroup     int
+	Wave         waveInfo // Next set: the plan continues there and is read-only here
+	Carried      bool     // some step was carried on from the wave before
 }
 
 type planRow struct {
@@ -391,7 +396,11 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assess
 	if err != nil {
 		return err
 	}
-	v := planView{A: a, F: f, Competencies: f.Competencies, Statuses: planStatuses, Error: msg, Form: form, MinGroup: a.MinGroup}
+	wave, err := s.waveInfo(ctx, a)
+	if err != nil {
+		return err
+	}
+	v := planView{A: a, F: f, Competencies: f.Competencies, Statuses: planStatuses, Error: msg, Form: form, MinGroup: a.MinGroup, Wave: wave}
 	if form == nil {
 		v.Form = map[string]string{}
 	}
@@ -399,6 +408,7 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assess
 	lastWhy := ""
 	for _, st := range visibleOrder(steps) {
 		titles[st.ID] = st.Title
+		v.Carried = v.Carried || st.CarriedFrom != nil
 		row := planRow{S: st, Competency: st.Competency, Target: targetText(f, st), Dropped: st.Status == cxm.PlanDropped}
 		row.SameWhy = st.Why != "" && st.Why == lastWhy
 		lastWhy = st.Why
@@ -419,6 +429,9 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assess
 	}
 	for i := len(changes) - 1; i >= 0; i-- {
 		c := changes[i]
+		if c.Field == "target" {
+			c.From, c.To = targetStageNames(f, c.From), targetStageNames(f, c.To)
+		}
 		v.Changes = append(v.Changes, changeRow{At: c.At.UTC().Format("2 Jan 2006, 15:04 UTC"), ISO: c.At.UTC().Format(time.RFC3339), User: c.User, What: changeText(c, titles)})
 	}
 	if len(steps) == 0 {
@@ -442,6 +455,9 @@ func changeText(c cxm.PlanChange, titles map[int64]string) string {
 	step := "a step no longer in the plan"
 	if t, ok := titles[c.StepID]; ok {
 		step = quote(t)
+	}
+	if text, ok := carriedChangeText(c, step); ok {
+		return text
 	}
 	switch c.Field {
 	case "plan":

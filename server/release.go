@@ -61,7 +61,8 @@ func (s *Server) figures(ctx context.Context, at time.Time) store.MakeFigures {
 
 // closeAssessment closes a and makes its release when it has enough
 // responses (one transaction, store.CloseAssessment); a released assessment
-// without a plan then gets one generated from its release.
+// without a plan then gets one generated from its release, and one whose
+// plan was carried on from the wave before has it re-targeted.
 func (s *Server) closeAssessment(ctx context.Context, a cxm.Assessment) error {
 	released, err := s.db.CloseAssessment(ctx, a.ID, s.cfg.Now().UTC(), s.figures(ctx, s.cfg.Now().UTC()))
 	if err != nil || !released {
@@ -69,6 +70,9 @@ func (s *Server) closeAssessment(ctx context.Context, a cxm.Assessment) error {
 	}
 	res, f, err := s.results(ctx, a, nil)
 	if err != nil {
+		return err
+	}
+	if carried, err := s.retargetCarried(ctx, a, f, res); err != nil || carried {
 		return err
 	}
 	steps := planSteps(plan.Generate(f, res, plan.DefaultPerCompetency))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/chart"
+	"github.com/cxmhq/cxm/plan"
 	"github.com/cxmhq/cxm/report"
 	"github.com/cxmhq/cxm/score"
 )
@@ -65,7 +66,17 @@ func (s *Server) nextWave(ctx context.Context, a cxm.Assessment, name string) (i
 	if errors.Is(err, cxm.ErrConflict) {
 		return 0, errorf(http.StatusConflict, "%s", strings.TrimPrefix(err.Error(), cxm.ErrConflict.Error()+": "))
 	}
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	// The plan goes on in the new wave; without it the wave is not started.
+	if err := s.db.CarryPlan(ctx, a.ID, id, pos+1, userEmail(ctx)); err != nil {
+		if derr := s.db.DiscardNextWave(ctx, id); derr != nil {
+			return 0, errors.Join(err, derr)
+		}
+		return 0, err
+	}
+	return id, nil
 }
 
 func (s *Server) apiNextWave(w http.ResponseWriter, r *http.Request) error {
@@ -163,20 +174,12 @@ type progressView struct {
 	Earlier     []cxm.Assessment // the waves before this one: what it can be compared with
 	Before      *cxm.Assessment  // the wave compared with, nil when none
 	Next        *cxm.Assessment  // the wave after this one, if started
-	Rows        []progressRow
-	Withheld    string // why the comparison shows no figures
+	Progress    *plan.Progress   // the headline and the table; nil when a wave has no figures
+	Withheld    string           // why the comparison shows no figures
 	Trend       template.HTML
 	TrendNarrow template.HTML
 	Radar       template.HTML
 	RadarNarrow template.HTML
-}
-
-type progressRow struct {
-	Name                 string
-	Before, After, Delta *float64
-	Words                string
-	Real                 bool
-	Dir                  string // "up" or "down" for a real change
 }
 
 func (s *Server) progressPage(w http.ResponseWriter, r *http.Request) error {
@@ -234,20 +237,11 @@ func (s *Server) progressPage(w http.ResponseWriter, r *http.Request) error {
 		case res.Withheld:
 			v.Withheld = fmt.Sprintf("This wave has too few respondents to show figures (%d of the %d needed).", res.Respondents, res.MinGroup)
 		default:
-			for _, c := range score.Compare(before, res) {
-				row := progressRow{Name: c.ID, Before: c.Before, After: c.After, Delta: c.Delta, Words: score.ChangeWords(c)}
-				if fc := f.Competency(c.ID); fc != nil {
-					row.Name = fc.Name
-				}
-				row.Real = c.P != nil && *c.P < score.Significance
-				if row.Real && c.Delta != nil && *c.Delta != 0 {
-					row.Dir = "down"
-					if *c.Delta > 0 {
-						row.Dir = "up"
-					}
-				}
-				v.Rows = append(v.Rows, row)
+			p, err := s.progressOf(ctx, f, *v.Before, a, before, res)
+			if err != nil {
+				return err
 			}
+			v.Progress = &p
 			v.Radar = progressRadar(f, before, res, v.Before.Name, a.Name, wideChart, "")
 			v.RadarNarrow = progressRadar(f, before, res, v.Before.Name, a.Name, narrowChart, "-n")
 		}

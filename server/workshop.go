@@ -57,6 +57,7 @@ type workshopView struct {
 	Error    string         // a rejected decision
 	Decision string         // the rejected decision's text, to edit
 	Owner    string
+	Later    *cxm.Assessment // the next wave, where the plan continues: no decision is recorded here
 }
 
 // workshopStep is one competency in the discussion order.
@@ -141,6 +142,11 @@ func (s *Server) renderWorkshop(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	v := workshopView{A: a, F: f, R: res, Index: index, Error: msg, Decision: decision, Owner: owner}
+	wave, err := s.waveInfo(ctx, a)
+	if err != nil {
+		return err
+	}
+	v.Later = wave.Next
 	title := "Workshop · " + a.Name
 	if res.Withheld {
 		// No figures, not even the order of the competencies: it would
@@ -482,7 +488,7 @@ func (s *Server) workshopDecision(w http.ResponseWriter, r *http.Request) error 
 	}
 	step := cxm.PlanStep{AssessmentID: a.ID, Competency: compID, Title: title, Description: desc, Owner: owner, Why: why}
 	if _, err := s.db.AddPlanStep(ctx, step, principalFrom(ctx).user.Email); err != nil {
-		return err
+		return planErr(err)
 	}
 	// Back to the decision box, where the new decision is listed and the
 	// confirmation is shown.

@@ -12,16 +12,20 @@ import (
 )
 
 const planCols = `id, assessment_id, priority, competency, practice, title, description, why, target, target_stage,
-	owner, due, status, custom, updated_at`
+	owner, due, status, custom, updated_at, carried_from, note`
 
 func scanPlanStep(sc scanner, s *cxm.PlanStep) error {
 	var target sql.NullFloat64
+	var from sql.NullInt64
 	if err := sc.Scan(&s.ID, &s.AssessmentID, &s.Priority, &s.Competency, &s.Practice, &s.Title, &s.Description, &s.Why,
-		&target, &s.TargetStage, &s.Owner, &s.Due, &s.Status, &s.Custom, (*timeCol)(&s.UpdatedAt)); err != nil {
+		&target, &s.TargetStage, &s.Owner, &s.Due, &s.Status, &s.Custom, (*timeCol)(&s.UpdatedAt), &from, &s.Note); err != nil {
 		return err
 	}
 	if target.Valid {
 		s.Target = &target.Float64
+	}
+	if from.Valid {
+		s.CarriedFrom = &from.Int64
 	}
 	return nil
 }
@@ -54,9 +58,10 @@ func insertStep(ctx context.Context, tx *sql.Tx, s *cxm.PlanStep) error {
 	}
 	s.UpdatedAt = now()
 	return tx.QueryRowContext(ctx, `INSERT INTO plan_steps (assessment_id, priority, competency, practice, title, description, why,
-		target, target_stage, owner, due, status, custom, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
+		target, target_stage, owner, due, status, custom, updated_at, carried_from, note)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 		s.AssessmentID, s.Priority, s.Competency, s.Practice, s.Title, s.Description, s.Why, s.Target, s.TargetStage,
-		s.Owner, s.Due, string(s.Status), s.Custom, s.UpdatedAt).Scan(&s.ID)
+		s.Owner, s.Due, string(s.Status), s.Custom, s.UpdatedAt, s.CarriedFrom, s.Note).Scan(&s.ID)
 }
 
 func logChange(ctx context.Context, tx *sql.Tx, assessmentID, stepID int64, user, field, from, to string) error {
@@ -69,7 +74,12 @@ func logChange(ctx context.Context, tx *sql.Tx, assessmentID, stepID int64, user
 // generated steps of an assessment, keeping the steps people added by hand
 // (custom) after them in their order, and records who did it.
 func (db *DB) ReplaceGeneratedSteps(ctx context.Context, assessmentID int64, steps []cxm.PlanStep, user string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error { return putGenerated(ctx, tx, assessmentID, steps, user) })
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		if err := planWritable(ctx, tx, assessmentID); err != nil {
+			return err
+		}
+		return putGenerated(ctx, tx, assessmentID, steps, user)
+	})
 }
 
 // CreatePlanIfNone stores a generated plan unless the assessment has a plan
@@ -151,6 +161,9 @@ func setOrder(ctx context.Context, tx *sql.Tx, ids []int64) error {
 // at the end of the plan.
 func (db *DB) AddPlanStep(ctx context.Context, s cxm.PlanStep, user string) (cxm.PlanStep, error) {
 	err := db.tx(ctx, func(tx *sql.Tx) error {
+		if err := planWritable(ctx, tx, s.AssessmentID); err != nil {
+			return err
+		}
 		var last sql.NullInt64
 		if err := tx.QueryRowContext(ctx, "SELECT MAX(priority) FROM plan_steps WHERE assessment_id = $1", s.AssessmentID).Scan(&last); err != nil {
 			return err
@@ -178,6 +191,9 @@ func (db *DB) UpdatePlanStep(ctx context.Context, id int64, e PlanEdit, user str
 	err := db.tx(ctx, func(tx *sql.Tx) error {
 		if err := scanPlanStep(tx.QueryRowContext(ctx, "SELECT "+planCols+" FROM plan_steps WHERE id = $1", id), &s); err != nil {
 			return notFound(err)
+		}
+		if err := planWritable(ctx, tx, s.AssessmentID); err != nil {
+			return err
 		}
 		set := func(field string, dst *string, v *string) error {
 			if v == nil || *v == *dst {
