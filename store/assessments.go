@@ -19,17 +19,21 @@ import (
 // (read from its counters, counts.go: no row is counted).
 const (
 	assessmentCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
-	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, 0, 0`
+	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, ` + releasedArchived + `, 0, 0`
 	assessmentCountCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
-	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, ` + countsSQL
+	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, ` + releasedArchived + `, ` + countsSQL
 )
+
+// releasedArchived: whether the assessment has its release, and when it
+// was archived.
+const releasedArchived = "EXISTS (SELECT 1 FROM releases r WHERE r.assessment_id = a.id), a.archived_at"
 
 func scanAssessment(sc scanner, a *cxm.Assessment) error {
 	var attrs, status string
 	var prev sql.NullInt64
 	err := sc.Scan(&a.ID, &a.OrganizationID, &a.Name, &a.FrameworkID, &a.FrameworkVersion, &attrs,
 		&a.MinGroup, &status, &prev, (*timeCol)(&a.CreatedAt), nullTimeCol{&a.ClosedAt},
-		&a.Invited, &a.Responses)
+		&a.Released, nullTimeCol{&a.ArchivedAt}, &a.Invited, &a.Responses)
 	if err != nil {
 		return err
 	}
