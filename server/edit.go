@@ -277,7 +277,7 @@ func (s *Server) deleteForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	typed := r.PostFormValue("confirm")
 	if strings.Join(strings.Fields(typed), " ") != a.Name {
-		msg := fmt.Sprintf("Type the assessment's name, %s, exactly to delete it.", a.Name)
+		msg := fmt.Sprintf("To delete it, type the assessment's name exactly: “%s”.", a.Name)
 		return s.renderSettings(w, r, http.StatusBadRequest, settingsView{A: a, Name: a.Name, Confirm: typed, DelError: msg})
 	}
 	if err := s.db.DeleteAssessment(r.Context(), a.ID); err != nil {

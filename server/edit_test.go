@@ -375,7 +375,7 @@ func TestAccounts(t *testing.T) {
 			var b bytes.Buffer
 			b.ReadFrom(r.Body)
 			r.Body.Close()
-			if r.StatusCode != http.StatusOK || !strings.Contains(b.String(), `readonly value="`+e.ts.URL+`/reset/`) || r.Header.Get("Cache-Control") != "no-store" {
+			if r.StatusCode != http.StatusOK || !strings.Contains(b.String(), `<code id="reset-url">`+e.ts.URL+`/reset/`) || r.Header.Get("Cache-Control") != "no-store" {
 				t.Errorf("reset link page: %d %q", r.StatusCode, r.Header.Get("Cache-Control"))
 			}
 			if resp := e.form(noRedirect(ac), "/users/"+itoa64(admin.ID), url.Values{"csrf": {csrf}, "role": {"viewer"}}, nil); resp.StatusCode != http.StatusConflict {
