@@ -3,7 +3,9 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,22 +39,49 @@ func (s *Server) changePassword(r *http.Request, current, next string) error {
 	if current == "" {
 		return badField("current", "give your current password")
 	}
-	_, hash, err := s.db.UserByEmail(ctx, p.user.Email)
-	if err != nil {
+	if err := s.checkCurrent(r, p.user.Email, current); err != nil {
 		return err
-	}
-	ok, err := s.checkPassword(ctx, hash, current)
-	if err != nil {
-		return busy(err)
-	}
-	if !ok {
-		return badField("current", "the current password is not right")
 	}
 	newHash, err := s.hashPassword(ctx, next)
 	if err != nil {
 		return err
 	}
 	return s.db.ChangePassword(ctx, p.user.ID, newHash, sessionHash(r))
+}
+
+// checkCurrent checks a user's current password as a login attempt is
+// checked (throttled under the same counters), so that a session left
+// open does not let anyone guess the password.
+func (s *Server) checkCurrent(r *http.Request, email, current string) error {
+	ctx := r.Context()
+	rules := loginRules(email, s.clientAddr(r))
+	att, err := s.db.BeginLogin(ctx, s.cfg.Now().UTC(), rules)
+	if err != nil {
+		return err
+	}
+	if !att.Allowed {
+		secs := int((att.RetryAfter + time.Second - 1) / time.Second)
+		return &Error{Status: http.StatusTooManyRequests, Field: "current", RetryAfter: strconv.Itoa(secs),
+			Message: fmt.Sprintf("too many wrong passwords: wait %s and try again", waitWords(secs))}
+	}
+	if err := s.sleep(ctx, att.Wait); err != nil {
+		return err
+	}
+	_, hash, err := s.db.UserByEmail(ctx, email)
+	if err != nil {
+		return err
+	}
+	keys := []string{rules[0].Key, rules[1].Key, rules[2].Key}
+	forget := s.cfg.Now().UTC().Add(-forgetAfter)
+	ok, err := s.checkPassword(ctx, hash, current)
+	if err != nil {
+		s.db.EndLogin(context.WithoutCancel(ctx), nil, keys, forget)
+		return busy(err)
+	}
+	if !ok {
+		return badField("current", "the current password is not right")
+	}
+	return s.db.EndLogin(ctx, []string{keys[0], keys[2]}, []string{keys[1]}, forget)
 }
 
 // apiChangePassword: POST /api/v1/account/password.

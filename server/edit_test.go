@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -253,6 +254,16 @@ func TestAccounts(t *testing.T) {
 				if st, out := e.call(cxm.RoleFacilitator, "POST", "/api/v1/account/password", tc.body); st != http.StatusBadRequest || out["field"] != tc.field {
 					t.Errorf("%v: %d %v, want 400 on %s", tc.body, st, out, tc.field)
 				}
+			}
+			// Guessing the current password is throttled like logging in.
+			for i := range pairFree {
+				if st, _ := e.call(cxm.RoleViewer, "POST", "/api/v1/account/password", map[string]any{"current": "guess " + strconv.Itoa(i), "new": "a brand new long password"}); st != http.StatusBadRequest {
+					t.Fatalf("guess %d: %d", i+1, st)
+				}
+			}
+			e.call(cxm.RoleViewer, "POST", "/api/v1/account/password", map[string]any{"current": "one more guess", "new": "a brand new long password"})
+			if st, out := e.call(cxm.RoleViewer, "POST", "/api/v1/account/password", map[string]any{"current": testPassword, "new": "a brand new long password"}); st != http.StatusTooManyRequests || out["field"] != "current" {
+				t.Fatalf("after %d wrong guesses: %d %v, want 429", pairFree+1, st, out)
 			}
 			// By page: the asking session stays, the other one ends.
 			c1, csrf1 := e.session(cxm.RoleFacilitator)
