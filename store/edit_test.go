@@ -57,6 +57,12 @@ func TestEditOrganizationAndAssessment(t *testing.T) {
 		if a, _ := db.Assessment(ctx, id); a.ArchivedAt != nil {
 			t.Fatalf("still archived: %v", a.ArchivedAt)
 		}
+		// Reopening an archived assessment (closed without a release) unarchives it.
+		must(t, db.SetArchived(ctx, id, true, at))
+		must(t, db.SetStatus(ctx, id, cxm.StatusOpen, at))
+		if a, _ := db.Assessment(ctx, id); a.ArchivedAt != nil || a.Status != cxm.StatusOpen {
+			t.Fatalf("reopened: %s, archived %v", a.Status, a.ArchivedAt)
+		}
 	})
 }
 
