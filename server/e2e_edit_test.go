@@ -177,6 +177,10 @@ func TestEditInBrowser(t *testing.T) {
 	both("assessments-archived")
 	b.navigate(fmt.Sprintf("%s/assessments/%d", ts.URL, released), http.StatusOK)
 	b.contains("Baseline, autumn 2026")
+	if n := e2eRun(b, chromedp.Evaluate[int](`document.querySelectorAll('.meta .badge.archived').length`)); n != 1 {
+		t.Errorf("the dashboard of an archived assessment has %d archived badges, want 1", n)
+	}
+	both("dashboard-archived")
 
 	// Deleting the pilot: the name must be typed.
 	b.navigate(fmt.Sprintf("%s/assessments/%d/settings", ts.URL, pilot), http.StatusOK)
