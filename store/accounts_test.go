@@ -136,12 +136,9 @@ func TestLastAdminConcurrent(t *testing.T) {
 			if admins != 1 {
 				t.Fatalf("round %d: %d active admins", i, admins)
 			}
-			must(t, db.exec2(ctx, "UPDATE users SET deactivated_at = $1 WHERE role = 'admin' AND deactivated_at IS NULL", ts(time.Now())))
+			_, err = db.exec(ctx, "UPDATE users SET deactivated_at = $1 WHERE role = 'admin' AND deactivated_at IS NULL", ts(time.Now()))
+			must(t, err)
 		}
 	})
 }
 
-func (db *DB) exec2(ctx context.Context, q string, args ...any) error {
-	_, err := db.exec(ctx, q, args...)
-	return err
-}
