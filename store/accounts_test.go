@@ -141,4 +141,3 @@ func TestLastAdminConcurrent(t *testing.T) {
 		}
 	})
 }
-
