@@ -36,6 +36,9 @@ type User struct {
 	Email     string    `json:"email"`
 	Role      Role      `json:"role"`
 	CreatedAt time.Time `json:"created_at"`
+	// Active is false once an admin deactivated the user: no login, no
+	// session and no API token work until they are reactivated.
+	Active bool `json:"active"`
 }
 
 // Organization is a client whose assessments are run; industry and size let
@@ -116,6 +119,11 @@ type Assessment struct {
 	PreviousID       int64       `json:"previous,omitempty"` // the wave before, 0 when none
 	CreatedAt        time.Time   `json:"created_at"`
 	ClosedAt         *time.Time  `json:"closed_at,omitempty"`
+	// Released: the assessment has its release (scoring.md 4.12).
+	Released bool `json:"released"`
+	// ArchivedAt is when the assessment was archived: it leaves the default
+	// list and stays readable. Nil when it is not archived.
+	ArchivedAt *time.Time `json:"archived_at,omitempty"`
 	// Counts filled in by storage when reading an assessment.
 	Invited   int `json:"invited"`
 	Responses int `json:"responses"`

@@ -170,16 +170,7 @@ type organizationInput struct {
 	Size     string `json:"size"`
 }
 
-func (in organizationInput) validate() (cxm.Organization, error) {
-	o := cxm.Organization{Name: strings.TrimSpace(in.Name), Industry: strings.TrimSpace(in.Industry), Size: strings.TrimSpace(in.Size)}
-	if o.Name == "" {
-		return o, badField("name", "an organization needs a name")
-	}
-	if len(o.Name) > 200 || len(o.Industry) > 200 || len(o.Size) > 100 {
-		return o, badField("name", "names are limited to 200 characters")
-	}
-	return o, nil
-}
+func (in organizationInput) validate() (cxm.Organization, error) { return in.organization() }
 
 func (s *Server) apiCreateOrganization(w http.ResponseWriter, r *http.Request) error {
 	var in organizationInput
@@ -310,17 +301,26 @@ func assessmentJSON(a cxm.Assessment) map[string]any {
 		"status":    a.Status, "responses": a.Responses, "invited": a.Invited,
 		"attributes": a.Attributes, "min_group": a.MinGroup, "created_at": a.CreatedAt,
 		"closed_at": a.ClosedAt, "previous": a.PreviousID,
+		"released": a.Released, "archived": a.ArchivedAt != nil, "archived_at": a.ArchivedAt,
 	}
 }
 
+// apiListAssessments: GET /api/v1/assessments, without the archived ones
+// unless ?archived=true (only them) or ?archived=any (all).
 func (s *Server) apiListAssessments(w http.ResponseWriter, r *http.Request) error {
+	show := r.URL.Query().Get("archived")
+	if show != "" && show != "true" && show != "false" && show != "any" {
+		return badField("archived", "archived must be true, false or any, not %q", show)
+	}
 	list, err := s.db.ListAssessments(r.Context(), 0)
 	if err != nil {
 		return err
 	}
 	out := []map[string]any{}
 	for _, a := range list {
-		out = append(out, assessmentJSON(a))
+		if show == "any" || (a.ArchivedAt != nil) == (show == "true") {
+			out = append(out, assessmentJSON(a))
+		}
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

@@ -112,7 +112,19 @@ var apiDocs = map[string]struct {
 	"GET /api/v1/assessments/{id}/export.xlsx":   {nil, "", 200, schema{"type": "string", "format": "binary"}, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 	"GET /api/v1/assessments/{id}/export/{file}": {nil, "", 200, schema{"type": "string"}, "text/csv"},
 	"GET /api/v1/assessments/{id}/report":        {nil, "", 200, schema{"type": "string"}, "text/html"},
-	"POST /api/v1/users":                         {obj([]string{"email", "role", "password"}, schema{"email": str, "role": schema{"enum": []string{"admin", "facilitator", "viewer"}}, "password": str}), "", 201, ref("User"), ""},
+	// Editing (edit.go, accounts.go)
+	"PATCH /api/v1/organizations/{id}": {obj(nil, schema{
+		"name":     schema{"type": "string", "minLength": 1, "maxLength": cxm.MaxOrganizationName},
+		"industry": schema{"type": "string", "maxLength": cxm.MaxIndustry, "description": "free text; one of these is spelled as listed: " + strings.Join(cxm.Industries, ", ")},
+		"size":     schema{"type": "string", "maxLength": cxm.MaxSize, "description": "employees, free text; one of these is spelled as listed: " + strings.Join(cxm.Sizes, ", ")},
+	}), "", 200, ref("Organization"), ""},
+	"PATCH /api/v1/assessments/{id}": {obj(nil, schema{"name": schema{"type": "string", "minLength": 1, "maxLength": 200}, "archived": boolean}),
+		"", 200, ref("Assessment"), ""},
+	"DELETE /api/v1/assessments/{id}":    {nil, "", 204, nil, ""},
+	"POST /api/v1/account/password":      {obj([]string{"current", "new"}, schema{"current": str, "new": str}), "", 204, nil, ""},
+	"PATCH /api/v1/users/{id}":           {obj(nil, schema{"role": schema{"enum": []string{"admin", "facilitator", "viewer"}}, "active": boolean}), "", 200, ref("User"), ""},
+	"POST /api/v1/users/{id}/reset-link": {obj(nil, schema{}), "", 201, obj([]string{"url", "expires_at"}, schema{"url": str, "expires_at": str}), ""},
+	"POST /api/v1/users":                 {obj([]string{"email", "role", "password"}, schema{"email": str, "role": schema{"enum": []string{"admin", "facilitator", "viewer"}}, "password": str}), "", 201, ref("User"), ""},
 }
 
 var components = schema{
@@ -133,13 +145,14 @@ var components = schema{
 			"step": integer, "user": str, "at": str, "field": str, "from": str, "to": str,
 		}),
 		"Organization": obj([]string{"id", "name"}, schema{"id": integer, "name": str, "industry": str, "size": str, "created_at": str}),
-		"User":         obj([]string{"id", "email", "role"}, schema{"id": integer, "email": str, "role": str, "created_at": str}),
+		"User":         obj([]string{"id", "email", "role", "active"}, schema{"id": integer, "email": str, "role": str, "created_at": str, "active": boolean}),
 		"Assessment": obj([]string{"id", "name", "framework", "status", "responses"}, schema{
 			"id": integer, "name": str, "organization": integer, "status": schema{"enum": []string{"open", "closed"}},
 			"framework": obj([]string{"id", "version"}, schema{"id": str, "version": integer}),
 			"responses": integer, "invited": integer, "min_group": integer, "previous": integer,
 			"attributes": arr(obj([]string{"name"}, schema{"name": str, "values": arr(str)})),
 			"created_at": str, "closed_at": schema{"type": []string{"string", "null"}},
+			"released": boolean, "archived": boolean, "archived_at": schema{"type": []string{"string", "null"}},
 		}),
 		"Result": obj([]string{"framework", "respondents", "competencies", "unscored", "overall", "groups", "suppressed", "gaps"}, schema{
 			"framework":   obj([]string{"id", "version"}, schema{"id": str, "version": integer}),
@@ -175,6 +188,15 @@ var queryParams = map[string][]schema{
 		{"name": "industry", "in": "query", "schema": str, "description": "only peers of this industry"},
 		{"name": "size", "in": "query", "schema": str, "description": "only peers of this size"},
 	},
+	"GET /api/v1/assessments": {{"name": "archived", "in": "query", "schema": schema{"enum": []string{"false", "true", "any"}},
+		"description": "false (the default): without the archived assessments; true: only them; any: all"}},
+}
+
+// conflicts are the routes that answer 409, and when.
+var conflicts = map[string]string{
+	"PATCH /api/v1/assessments/{id}":     "archiving an open assessment",
+	"PATCH /api/v1/users/{id}":           "demoting or deactivating the last active admin, or deactivating yourself",
+	"POST /api/v1/users/{id}/reset-link": "the user is deactivated",
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z_]+)\}`)
@@ -216,6 +238,12 @@ func (s *Server) openAPIDocument() schema {
 				ct = "application/json"
 			}
 			responses[strconv.Itoa(doc.status)] = schema{"description": http.StatusText(doc.status), "content": schema{ct: schema{"schema": doc.answer}}}
+			if doc.answer == nil {
+				responses[strconv.Itoa(doc.status)] = schema{"description": http.StatusText(doc.status)}
+			}
+		}
+		if why, ok := conflicts[key]; ok {
+			responses["409"] = errResp(why)
 		}
 		for status, answer := range otherAnswers[key] {
 			responses[strconv.Itoa(status)] = schema{"description": http.StatusText(status), "content": schema{"application/json": schema{"schema": answer}}}

@@ -169,6 +169,12 @@ var flashes = map[string]string{
 	"plan-generated": "The plan is generated again from the framework. Steps added by hand are kept, and steps proposed again keep their owner, due date and status.",
 	"next-wave":      "The next wave is open: invite respondents to answer again. Its results will be compared with the previous wave's.",
 	"decided":        "Decision recorded as a plan step.",
+	// Editing (edit.go, accounts.go)
+	"archived":         "The assessment is archived: it is listed under Archived, and stays readable.",
+	"unarchived":       "The assessment is back in the list.",
+	"deleted":          "The assessment is deleted, with its responses, invitations, plan and results.",
+	"password-changed": "Your password is changed. Your other sessions have ended.",
+	"password-set":     "Your new password is set. Log in with it.",
 }
 
 // redirect after a successful form POST (post/redirect/get), with one of

@@ -33,6 +33,20 @@ func (s *Server) routeTable() []route {
 		page("GET", "/users", adminOnly, s.usersPage),
 		page("POST", "/users", adminOnly, s.createUserForm),
 
+		// Pages: editing (edit.go, accounts.go)
+		page("GET", "/organizations/{id}", runner, s.organizationPage),
+		page("POST", "/organizations/{id}", runner, s.editOrganizationForm),
+		page("GET", "/assessments/{id}/settings", runner, s.assessmentSettingsPage),
+		page("POST", "/assessments/{id}/rename", runner, s.renameForm),
+		page("POST", "/assessments/{id}/archive", runner, s.archiveForm),
+		page("POST", "/assessments/{id}/delete", runner, s.deleteForm),
+		page("GET", "/account", anyUser, s.accountPage),
+		page("POST", "/account/password", anyUser, s.passwordForm),
+		page("POST", "/users/{id}", adminOnly, s.editUserForm),
+		page("POST", "/users/{id}/reset-link", adminOnly, s.resetLinkForm),
+		page("GET", "/reset/{token}", public, s.resetPage),
+		page("POST", "/reset/{token}", public, s.reset),
+
 		// Pages: from results to action
 		page("GET", "/assessments/{id}/plan", anyUser, s.planPage),
 		page("POST", "/assessments/{id}/plan/steps", runner, s.addStepForm),
@@ -63,6 +77,14 @@ func (s *Server) routeTable() []route {
 		api("GET", "/api/v1/organizations", anyUser, "List organizations", s.apiListOrganizations),
 		api("GET", "/api/v1/users", adminOnly, "List users", s.apiListUsers),
 		api("POST", "/api/v1/users", adminOnly, "Create a user", s.apiCreateUser),
+
+		// API: editing (edit.go, accounts.go)
+		api("PATCH", "/api/v1/organizations/{id}", runner, "Rename an organization, or change its industry or size", s.apiEditOrganization),
+		api("PATCH", "/api/v1/assessments/{id}", runner, "Rename an assessment, archive or unarchive it (only a closed one is archived)", s.apiEditAssessment),
+		api("DELETE", "/api/v1/assessments/{id}", runner, "Delete an assessment with its responses, invitations, plan and release, for good", s.apiDeleteAssessment),
+		api("POST", "/api/v1/account/password", anyUser, "Change your own password; your other sessions end", s.apiChangePassword),
+		api("PATCH", "/api/v1/users/{id}", adminOnly, "Change a user's role, or deactivate or reactivate them", s.apiEditUser),
+		api("POST", "/api/v1/users/{id}/reset-link", adminOnly, "Make a one-time password reset link for a user (shown once)", s.apiResetLink),
 
 		// API: assessments and their respondents
 		api("POST", "/api/v1/assessments", runner, "Create an assessment", s.apiCreateAssessment).max(answersLimit),

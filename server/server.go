@@ -321,10 +321,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// redactPath hides the token of /r/{token}, /api/v1/responses/{token} and
-// /setup/{token}.
+// redactPath hides the token of /r/{token}, /api/v1/responses/{token},
+// /setup/{token} and /reset/{token}.
 func redactPath(p string) string {
-	for _, prefix := range []string{"/r/", "/api/v1/responses/", "/setup/"} {
+	for _, prefix := range []string{"/r/", "/api/v1/responses/", "/setup/", "/reset/"} {
 		if strings.HasPrefix(p, prefix) {
 			return prefix + "…"
 		}

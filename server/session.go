@@ -102,7 +102,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
-	if !known || !ok {
+	if !known || !ok || !u.Active { // a deactivated account is refused like a wrong password
 		form.Error = "That email and password do not match an account."
 		return s.render(w, r, http.StatusUnauthorized, "login.html", "Log in", form)
 	}

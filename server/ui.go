@@ -15,7 +15,9 @@ import (
 )
 
 type assessmentsView struct {
-	Assessments   []cxm.Assessment
+	Assessments   []assessmentRow
+	Archived      bool // the list shows the archived assessments
+	ArchivedCount int  // how many are archived (the other list's size)
 	Frameworks    []frameworkChoice
 	Organizations []cxm.Organization
 	Error         string
@@ -44,7 +46,8 @@ func (s *Server) renderAssessments(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		return err
 	}
-	v := assessmentsView{Assessments: list, Organizations: orgs, Error: msg, Form: form}
+	v := assessmentsView{Organizations: orgs, Error: msg, Form: form, Archived: r.URL.Query().Get("show") == "archived"}
+	v.Assessments, v.ArchivedCount = assessmentRows(list, orgs, v.Archived)
 	for _, f := range fws {
 		v.Frameworks = append(v.Frameworks, frameworkChoice{Value: fmt.Sprintf("%s@%d", f.ID, f.Version), Label: fmt.Sprintf("%s (%s, version %d)", f.Name, f.ID, f.Version)})
 	}
@@ -162,6 +165,8 @@ func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {
 type organizationsView struct {
 	Organizations []cxm.Organization
 	Error         string
+	Industries    []string
+	Sizes         []string
 }
 
 func (s *Server) organizationsPage(w http.ResponseWriter, r *http.Request) error {
@@ -173,7 +178,7 @@ func (s *Server) renderOrganizations(w http.ResponseWriter, r *http.Request, sta
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, status, "organizations.html", "Organizations", organizationsView{list, msg})
+	return s.render(w, r, status, "organizations.html", "Organizations", organizationsView{list, msg, cxm.Industries, cxm.Sizes})
 }
 
 func (s *Server) createOrganizationForm(w http.ResponseWriter, r *http.Request) error {
@@ -188,9 +193,13 @@ func (s *Server) createOrganizationForm(w http.ResponseWriter, r *http.Request) 
 }
 
 type usersView struct {
-	Users []cxm.User
-	Error string
-	Email string
+	Users     []cxm.User
+	Error     string
+	Email     string
+	ErrorUser int64       // the user whose row's change was refused (Error)
+	Reset     *resetShown // a reset link just made, shown this once
+	Roles     []cxm.Role
+	Me        int64
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
@@ -198,11 +207,16 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, msg, email string) error {
+	return s.renderUsersView(w, r, status, usersView{Error: msg, Email: email})
+}
+
+func (s *Server) renderUsersView(w http.ResponseWriter, r *http.Request, status int, v usersView) error {
 	list, err := s.db.ListUsers(r.Context())
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, status, "users.html", "Users", usersView{list, msg, email})
+	v.Users, v.Roles, v.Me = list, []cxm.Role{cxm.RoleAdmin, cxm.RoleFacilitator, cxm.RoleViewer}, principalFrom(r.Context()).user.ID
+	return s.render(w, r, status, "users.html", "Users", v)
 }
 
 func (s *Server) createUserForm(w http.ResponseWriter, r *http.Request) error {

@@ -19,17 +19,21 @@ import (
 // (read from its counters, counts.go: no row is counted).
 const (
 	assessmentCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
-	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, 0, 0`
+	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, ` + releasedArchived + `, 0, 0`
 	assessmentCountCols = `a.id, a.organization_id, a.name, a.framework_id, a.framework_version, a.attributes,
-	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, ` + countsSQL
+	a.min_group, a.status, a.previous_id, a.created_at, a.closed_at, ` + releasedArchived + `, ` + countsSQL
 )
+
+// releasedArchived: whether the assessment has its release, and when it
+// was archived.
+const releasedArchived = "EXISTS (SELECT 1 FROM releases r WHERE r.assessment_id = a.id), a.archived_at"
 
 func scanAssessment(sc scanner, a *cxm.Assessment) error {
 	var attrs, status string
 	var prev sql.NullInt64
 	err := sc.Scan(&a.ID, &a.OrganizationID, &a.Name, &a.FrameworkID, &a.FrameworkVersion, &attrs,
 		&a.MinGroup, &status, &prev, (*timeCol)(&a.CreatedAt), nullTimeCol{&a.ClosedAt},
-		&a.Invited, &a.Responses)
+		&a.Released, nullTimeCol{&a.ArchivedAt}, &a.Invited, &a.Responses)
 	if err != nil {
 		return err
 	}
@@ -160,14 +164,15 @@ func (db *DB) ListAssessments(ctx context.Context, organizationID int64) ([]cxm.
 
 // SetStatus opens or closes an assessment. Closing sets closed_at to now
 // (kept when it was closed already) and makes no release (CloseAssessment
-// does); opening clears it, and a released assessment is final: reopening
-// it is ErrReleased.
+// does); opening clears it and unarchives (an open assessment is never
+// archived), and a released assessment is final: reopening it is
+// ErrReleased.
 func (db *DB) SetStatus(ctx context.Context, id int64, status cxm.Status, now time.Time) error {
 	switch status {
 	case cxm.StatusClosed:
 		return db.execOne(ctx, "UPDATE assessments SET status = 'closed', closed_at = COALESCE(closed_at, $2) WHERE id = $1", id, ts(now))
 	case cxm.StatusOpen:
-		n, err := db.execN(ctx, `UPDATE assessments SET status = 'open', closed_at = NULL
+		n, err := db.execN(ctx, `UPDATE assessments SET status = 'open', closed_at = NULL, archived_at = NULL
 			WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM releases r WHERE r.assessment_id = $1)`, id)
 		if err != nil || n == 1 {
 			return err

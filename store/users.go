@@ -22,11 +22,11 @@ func checkRole(role cxm.Role) error {
 	return nil
 }
 
-const userCols = "u.id, u.email, u.role, u.created_at"
+const userCols = "u.id, u.email, u.role, u.created_at, u.deactivated_at IS NULL"
 
 func scanUser(sc scanner, u *cxm.User, more ...any) error {
 	var role string
-	if err := sc.Scan(append([]any{&u.ID, &u.Email, &role, (*timeCol)(&u.CreatedAt)}, more...)...); err != nil {
+	if err := sc.Scan(append([]any{&u.ID, &u.Email, &role, (*timeCol)(&u.CreatedAt), &u.Active}, more...)...); err != nil {
 		return err
 	}
 	u.Role = cxm.Role(role)
@@ -43,7 +43,7 @@ func (db *DB) CreateUser(ctx context.Context, email string, role cxm.Role, passw
 	if email == "" {
 		return cxm.User{}, errors.New("empty email")
 	}
-	u := cxm.User{Email: email, Role: role, CreatedAt: now()}
+	u := cxm.User{Email: email, Role: role, CreatedAt: now(), Active: true}
 	err := db.writeRow(ctx, `INSERT INTO users (email, role, password_hash, created_at) VALUES ($1, $2, $3, $4)
 		ON CONFLICT (email) DO NOTHING RETURNING id`,
 		[]any{u.Email, string(u.Role), passwordHash, u.CreatedAt}, &u.ID)
@@ -99,14 +99,6 @@ func (db *DB) SetPassword(ctx context.Context, userID int64, hash string) error 
 	return db.execOne(ctx, "UPDATE users SET password_hash = $2 WHERE id = $1", userID, hash)
 }
 
-// SetRole changes a user's role.
-func (db *DB) SetRole(ctx context.Context, userID int64, role cxm.Role) error {
-	if err := checkRole(role); err != nil {
-		return err
-	}
-	return db.execOne(ctx, "UPDATE users SET role = $2 WHERE id = $1", userID, string(role))
-}
-
 // DeleteUser deletes a user with their sessions and API tokens.
 func (db *DB) DeleteUser(ctx context.Context, userID int64) error {
 	return db.execOne(ctx, "DELETE FROM users WHERE id = $1", userID)
@@ -157,12 +149,12 @@ func (db *DB) CreateSession(ctx context.Context, tokenHash []byte, userID int64,
 }
 
 // SessionUser returns the user of a session and its CSRF token. A session
-// unknown or expired at now is cxm.ErrNotFound.
+// unknown or expired at now, or of a deactivated user, is cxm.ErrNotFound.
 func (db *DB) SessionUser(ctx context.Context, tokenHash []byte, now time.Time) (cxm.User, string, error) {
 	var u cxm.User
 	var csrf string
 	err := db.readRow(ctx, "SELECT "+userCols+`, s.csrf FROM sessions s JOIN users u ON u.id = s.user_id
-		WHERE s.token_hash = $1 AND s.expires_at > $2`, []any{tokenHash, ts(now)},
+		WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.deactivated_at IS NULL`, []any{tokenHash, ts(now)},
 		func(sc scanner) error { return scanUser(sc, &u, &csrf) })
 	if err != nil {
 		return cxm.User{}, "", notFound(err)
@@ -232,14 +224,14 @@ func (db *DB) CreateAPIToken(ctx context.Context, userID int64, name string, tok
 }
 
 // UserByAPIToken returns the user of an API token and records its use
-// (last_used_at, at most once a minute). An unknown token is
-// cxm.ErrNotFound.
+// (last_used_at, at most once a minute). An unknown token, or one of a
+// deactivated user, is cxm.ErrNotFound.
 func (db *DB) UserByAPIToken(ctx context.Context, tokenHash []byte) (cxm.User, error) {
 	var u cxm.User
 	var id int64
 	var last *time.Time
 	err := db.readRow(ctx, "SELECT "+userCols+`, t.id, t.last_used_at FROM api_tokens t JOIN users u ON u.id = t.user_id
-		WHERE t.token_hash = $1`, []any{tokenHash},
+		WHERE t.token_hash = $1 AND u.deactivated_at IS NULL`, []any{tokenHash},
 		func(sc scanner) error { return scanUser(sc, &u, &id, nullTimeCol{&last}) })
 	if err != nil {
 		return cxm.User{}, notFound(err)

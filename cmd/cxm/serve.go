@@ -310,6 +310,9 @@ func newTokenCmd() *cobra.Command {
 		if err != nil {
 			return err
 		}
+		if !u.Active {
+			return fmt.Errorf("%s is deactivated: an admin reactivates them on the Users page first", u.Email)
+		}
 		token := server.NewToken()
 		if _, err := db.CreateAPIToken(cmd.Context(), u.ID, *name, server.HashToken(token)); err != nil {
 			return err

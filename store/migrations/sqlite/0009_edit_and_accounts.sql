@@ -1,0 +1,17 @@
+-- Things can be edited (issue 8, point 4): an assessment can be archived
+-- (it leaves the default list and stays readable), a user deactivated (no
+-- login, no session, no API token until reactivated), and an admin can make
+-- a one-time password reset link, of which only the hash is stored.
+
+ALTER TABLE assessments ADD COLUMN archived_at TIMESTAMP;
+
+ALTER TABLE users ADD COLUMN deactivated_at TIMESTAMP;
+
+CREATE TABLE password_resets (
+    token_hash BLOB PRIMARY KEY,
+    user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    created_at TIMESTAMP NOT NULL,
+    expires_at TIMESTAMP NOT NULL
+);
+CREATE INDEX password_resets_user ON password_resets (user_id);
+CREATE INDEX password_resets_expires ON password_resets (expires_at);
