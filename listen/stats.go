@@ -1,0 +1,94 @@
+package listen
+
+import (
+	"math"
+	"math/big"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Z is Φ⁻¹(0.975), the normal quantile of every 95% interval (§4).
+const Z = 1.959963984540054
+
+var normal = distuv.UnitNormal
+
+// Wilson is the Wilson score interval of s successes in n trials, in
+// percent, as R's prop.test(s, n, correct = FALSE)$conf.int: clipped to
+// [0, 100]. n must be positive.
+func Wilson(s, n int64) [2]float64 {
+	nf, sf := float64(n), float64(s)
+	p := sf / nf
+	z2 := Z * Z
+	center := p + z2/(2*nf)
+	half := Z * math.Sqrt(p*(1-p)/nf+z2/(4*nf*nf))
+	den := 1 + z2/nf
+	return [2]float64{100 * math.Max(0, (center-half)/den), 100 * math.Min(1, (center+half)/den)}
+}
+
+// AdjustedWald is the adjusted-Wald interval of NPS (Rocks 2016, §4.1) for
+// p promoters and d detractors among n answers, in NPS points clipped to
+// [−100, 100].
+func AdjustedWald(p, d, n int64) [2]float64 {
+	n1 := float64(n) + 3
+	pp := (float64(p) + 0.75) / n1
+	dd := (float64(d) + 0.75) / n1
+	e := pp - dd
+	se := math.Sqrt((pp + dd - e*e) / n1)
+	return [2]float64{math.Max(-100, 100*(e-Z*se)), math.Min(100, 100*(e+Z*se))}
+}
+
+// moments are the exact integer sums of a set of numbers in some unit:
+// count, sum and sum of squares.
+type moments struct {
+	n, sum, sq int64
+}
+
+// scaleMoments sums the counts of a bounded scale's slots as answers.
+func scaleMoments(t *Totals, base, min int) moments {
+	var m moments
+	for s := 0; s < Points; s++ {
+		c := t[base+s]
+		v := int64(min + s)
+		m.n += c
+		m.sum += c * v
+		m.sq += c * v * v
+	}
+	return m
+}
+
+// mean is sum/n divided by unit.
+func (m moments) mean(unit float64) float64 {
+	return float64(m.sum) / float64(m.n) / unit
+}
+
+// variance is the sample variance (n − 1) divided by unit²:
+// (n·Σx² − (Σx)²) / (n(n − 1)), with the numerator computed exactly in
+// big integers so that no cancellation can occur. NaN below 2.
+func (m moments) variance(unit float64) float64 {
+	if m.n < 2 {
+		return math.NaN()
+	}
+	num := new(big.Int).Mul(big.NewInt(m.n), big.NewInt(m.sq))
+	s := big.NewInt(m.sum)
+	num.Sub(num, s.Mul(s, s))
+	f, _ := new(big.Float).SetInt(num).Float64()
+	return f / (float64(m.n) * float64(m.n-1)) / (unit * unit)
+}
+
+// tInterval is mean ± t(0.975, n − 1)·sd/√n (scoring.md 4.3); nil below
+// 2 observations.
+func tInterval(mean, variance float64, n int64) *[2]float64 {
+	if n < 2 {
+		return nil
+	}
+	half := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(n - 1)}.Quantile(0.975) *
+		math.Sqrt(variance/float64(n))
+	return &[2]float64{mean - half, mean + half}
+}
+
+// twoSided is the two-sided normal p-value of z.
+func twoSided(z float64) float64 {
+	return 2 * normal.CDF(-math.Abs(z))
+}
+
+func ptr[T any](x T) *T { return &x }
