@@ -1,0 +1,238 @@
+// Package sentiment scores the tone of a comment (shared/spec/listening.md
+// §7.2): the VADER compound score (Hutto & Gilbert 2014), a port of the
+// rules of the Python vaderSentiment 3.3.2 with its lexicon, quirks
+// included, so that its scores agree with the original. Pure: no I/O.
+package sentiment
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Band is a compound score's band (§7.2).
+type Band int8
+
+// The bands: positive at 0.05 and above, negative at −0.05 and below.
+const (
+	Negative Band = -1
+	Neutral  Band = 0
+	Positive Band = 1
+)
+
+// String is positive, neutral or negative.
+func (b Band) String() string {
+	switch b {
+	case Positive:
+		return "positive"
+	case Negative:
+		return "negative"
+	}
+	return "neutral"
+}
+
+// BandOf is the band of a compound score.
+func BandOf(compound float64) Band {
+	switch {
+	case compound >= 0.05:
+		return Positive
+	case compound <= -0.05:
+		return Negative
+	}
+	return Neutral
+}
+
+// Scores are vaderSentiment's polarity_scores: the shares of negative,
+// neutral and positive words (rounded to 3 decimals) and the compound
+// score in [−1, 1] (rounded to 4 decimals, as 3.3.2 does).
+type Scores struct {
+	Neg, Neu, Pos, Compound float64
+}
+
+// Compound is the VADER compound score of a comment, after StripBreaks.
+func Compound(comment string) float64 {
+	return Polarity(StripBreaks(comment)).Compound
+}
+
+// StripBreaks replaces HTML line breaks (<br>, <br/>, <br />, any case),
+// which review exports carry, by a space: VADER would read "<br" and "/>"
+// as words and "great.<br" as a word it does not know.
+func StripBreaks(s string) string {
+	if !strings.Contains(s, "<") {
+		return s
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '<')
+		if i < 0 {
+			b.WriteString(s)
+			return b.String()
+		}
+		b.WriteString(s[:i])
+		if n := breakTag(s[i:]); n > 0 {
+			b.WriteByte(' ')
+			s = s[i+n:]
+		} else {
+			b.WriteByte('<')
+			s = s[i+1:]
+		}
+	}
+}
+
+// breakTag is the length of the <br> tag s starts with, or 0.
+func breakTag(s string) int {
+	if len(s) < 4 || !strings.EqualFold(s[:3], "<br") {
+		return 0
+	}
+	j := 3
+	for j < len(s) && s[j] == ' ' {
+		j++
+	}
+	if j < len(s) && s[j] == '/' {
+		j++
+	}
+	if j < len(s) && s[j] == '>' {
+		return j + 1
+	}
+	return 0
+}
+
+// Polarity is vaderSentiment 3.3.2's polarity_scores of text, rule for rule.
+func Polarity(text string) Scores {
+	load()
+	text = strings.TrimFunc(replaceEmojis(text), isSpace)
+	words := tokens(text)
+	lower := make([]string, len(words))
+	for i, w := range words {
+		lower[i] = strings.ToLower(w)
+	}
+	capDiff := allcapDifferential(words)
+	sentiments := make([]float64, 0, len(words))
+	for i := range words {
+		if _, ok := booster[lower[i]]; ok ||
+			(i < len(words)-1 && lower[i] == "kind" && lower[i+1] == "of") {
+			sentiments = append(sentiments, 0)
+			continue
+		}
+		sentiments = append(sentiments, valence(words, lower, i, capDiff))
+	}
+	butCheck(lower, sentiments)
+	return scoreValence(sentiments, text)
+}
+
+// replaceEmojis writes each emoji of the emoji lexicon as its description,
+// preceded by a space unless one is there.
+func replaceEmojis(text string) string {
+	var b *strings.Builder
+	prevSpace := true
+	for i, r := range text {
+		d, ok := emojis[r]
+		if ok && b == nil {
+			b = &strings.Builder{}
+			b.WriteString(text[:i])
+		}
+		switch {
+		case ok:
+			if !prevSpace {
+				b.WriteByte(' ')
+			}
+			b.WriteString(d)
+			prevSpace = false
+		default:
+			if b != nil {
+				b.WriteRune(r)
+			}
+			prevSpace = r == ' '
+		}
+	}
+	if b == nil {
+		return text
+	}
+	return b.String()
+}
+
+// isSpace is Python's str.isspace for one character: Go's white space and
+// the information separators U+001C..U+001F.
+func isSpace(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }
+
+const asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+
+// tokens is SentiText's words_and_emoticons: text split on white space,
+// each token stripped of leading and trailing ASCII punctuation unless
+// that leaves 2 characters or fewer (an emoticon such as ":)").
+func tokens(text string) []string {
+	words := strings.FieldsFunc(text, isSpace)
+	for i, w := range words {
+		if s := strings.Trim(w, asciiPunctuation); utf8.RuneCountInString(s) > 2 {
+			words[i] = s
+		}
+	}
+	return words
+}
+
+// isUpper is Python's str.isupper: at least one cased character and no
+// lower- or title-case one.
+func isUpper(s string) bool {
+	cased := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLower(r) || unicode.IsTitle(r):
+			return false
+		case unicode.IsUpper(r):
+			cased = true
+		}
+	}
+	return cased
+}
+
+// allcapDifferential: some but not all words are ALL CAPS.
+func allcapDifferential(words []string) bool {
+	n := 0
+	for _, w := range words {
+		if isUpper(w) {
+			n++
+		}
+	}
+	d := len(words) - n
+	return 0 < d && d < len(words)
+}
+
+// scalarIncDec is the boost a booster word gives the valence after it.
+func scalarIncDec(word, lower string, valence float64, capDiff bool) float64 {
+	scalar, ok := booster[lower]
+	if !ok {
+		return 0
+	}
+	if valence < 0 {
+		scalar *= -1
+	}
+	if isUpper(word) && capDiff {
+		if valence > 0 {
+			scalar += cIncr
+		} else {
+			scalar -= cIncr
+		}
+	}
+	return scalar
+}
+
+func negated(lower string) bool {
+	return negate[lower] || strings.Contains(lower, "n't")
+}
+
+func inLexicon(w string) bool {
+	_, ok := lexicon[w]
+	return ok
+}
+
+// round is Python's round(x, digits): correctly rounded, ties to even.
+func round(x float64, digits int) float64 {
+	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
+	return v
+}
+
+func normalize(score float64) float64 {
+	return math.Max(-1, math.Min(1, score/math.Sqrt(score*score+alpha)))
+}
