@@ -130,7 +130,7 @@ func load() {
 			if len(f) < 2 {
 				continue
 			}
-			if r, size := utf8.DecodeRuneInString(f[0]); size == len(f[0]) {
+			if r, size := utf8.DecodeRuneInString(f[0]); size == len(f[0]) && r >= utf8.RuneSelf {
 				emojis[r] = f[1]
 			}
 		}

@@ -7,14 +7,15 @@ import (
 
 // valence is sentiment_valence of 3.3.2 for the word at i: its lexicon
 // valence with the "no", caps, booster, negation, idiom and "least" rules.
-func valence(words, lower []string, i int, capDiff bool) float64 {
-	v, ok := lexicon[lower[i]]
-	if !ok {
+func valence(st *sentence, i int) float64 {
+	if !st.in[i] {
 		return 0
 	}
+	words, lower, capDiff := st.words, st.lower, st.capDiff
+	v := st.lex[i]
 	base := v
 	// "no" before a lexicon word negates it instead of counting itself
-	if lower[i] == "no" && i != len(words)-1 && inLexicon(lower[i+1]) {
+	if lower[i] == "no" && i != len(words)-1 && st.in[i+1] {
 		v = 0
 	}
 	if (i > 0 && lower[i-1] == "no") || (i > 1 && lower[i-2] == "no") ||
@@ -30,7 +31,7 @@ func valence(words, lower []string, i int, capDiff bool) float64 {
 	}
 	for start := 0; start < 3; start++ {
 		j := i - (start + 1)
-		if i <= start || inLexicon(lower[j]) {
+		if i <= start || st.in[j] {
 			continue
 		}
 		s := scalarIncDec(words[j], lower[j], v, capDiff)
@@ -45,7 +46,7 @@ func valence(words, lower []string, i int, capDiff bool) float64 {
 			v = specialIdioms(v, lower, i)
 		}
 	}
-	return leastCheck(v, lower, i)
+	return leastCheck(v, st, i)
 }
 
 // negationCheck is _negation_check of 3.3.2, including its operator
@@ -127,13 +128,14 @@ func nearIdiomWord(lower []string, i int) bool {
 
 // leastCheck is _least_check of 3.3.2: "least" before a word negates it,
 // except in "at least" and "very least".
-func leastCheck(v float64, lower []string, i int) float64 {
+func leastCheck(v float64, st *sentence, i int) float64 {
+	lower := st.lower
 	switch {
-	case i > 1 && !inLexicon(lower[i-1]) && lower[i-1] == "least":
+	case i > 1 && !st.in[i-1] && lower[i-1] == "least":
 		if lower[i-2] != "at" && lower[i-2] != "very" {
 			v *= nScalar
 		}
-	case i > 0 && !inLexicon(lower[i-1]) && lower[i-1] == "least":
+	case i > 0 && !st.in[i-1] && lower[i-1] == "least":
 		v *= nScalar
 	}
 	return v

@@ -103,23 +103,39 @@ func breakTag(s string) int {
 func Polarity(text string) Scores {
 	load()
 	text = strings.TrimFunc(replaceEmojis(text), isSpace)
-	words := tokens(text)
-	lower := make([]string, len(words))
-	for i, w := range words {
-		lower[i] = strings.ToLower(w)
-	}
-	capDiff := allcapDifferential(words)
-	sentiments := make([]float64, 0, len(words))
-	for i := range words {
+	st := newSentence(tokens(text))
+	lower := st.lower
+	sentiments := make([]float64, 0, len(lower))
+	for i := range lower {
 		if _, ok := booster[lower[i]]; ok ||
-			(i < len(words)-1 && lower[i] == "kind" && lower[i+1] == "of") {
+			(i < len(lower)-1 && lower[i] == "kind" && lower[i+1] == "of") {
 			sentiments = append(sentiments, 0)
 			continue
 		}
-		sentiments = append(sentiments, valence(words, lower, i, capDiff))
+		sentiments = append(sentiments, valence(st, i))
 	}
 	butCheck(lower, sentiments)
 	return scoreValence(sentiments, text)
+}
+
+// sentence is SentiText: the words, lower-cased, whether each is in the
+// lexicon and its valence there (looked up once), and is_cap_diff.
+type sentence struct {
+	words, lower []string
+	in           []bool
+	lex          []float64
+	capDiff      bool
+}
+
+func newSentence(words []string) *sentence {
+	n := len(words)
+	st := &sentence{words: words, lower: make([]string, n), in: make([]bool, n), lex: make([]float64, n),
+		capDiff: allcapDifferential(words)}
+	for i, w := range words {
+		st.lower[i] = strings.ToLower(w)
+		st.lex[i], st.in[i] = lexicon[st.lower[i]]
+	}
+	return st
 }
 
 // replaceEmojis writes each emoji of the emoji lexicon as its description,
@@ -128,7 +144,11 @@ func replaceEmojis(text string) string {
 	var b *strings.Builder
 	prevSpace := true
 	for i, r := range text {
-		d, ok := emojis[r]
+		var d string
+		ok := false
+		if r >= utf8.RuneSelf { // the emoji lexicon has no ASCII keys
+			d, ok = emojis[r]
+		}
 		if ok && b == nil {
 			b = &strings.Builder{}
 			b.WriteString(text[:i])
@@ -157,7 +177,15 @@ func replaceEmojis(text string) string {
 // the information separators U+001C..U+001F.
 func isSpace(r rune) bool { return unicode.IsSpace(r) || (r >= 0x1c && r <= 0x1f) }
 
-const asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
+// punct is Python's string.punctuation, the ASCII punctuation.
+var punct = func() (t [utf8.RuneSelf]bool) {
+	for _, c := range "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" {
+		t[c] = true
+	}
+	return t
+}()
+
+func isPunct(r rune) bool { return r < utf8.RuneSelf && punct[r] }
 
 // tokens is SentiText's words_and_emoticons: text split on white space,
 // each token stripped of leading and trailing ASCII punctuation unless
@@ -165,7 +193,7 @@ const asciiPunctuation = "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 func tokens(text string) []string {
 	words := strings.FieldsFunc(text, isSpace)
 	for i, w := range words {
-		if s := strings.Trim(w, asciiPunctuation); utf8.RuneCountInString(s) > 2 {
+		if s := strings.TrimFunc(w, isPunct); utf8.RuneCountInString(s) > 2 {
 			words[i] = s
 		}
 	}
@@ -220,11 +248,6 @@ func scalarIncDec(word, lower string, valence float64, capDiff bool) float64 {
 
 func negated(lower string) bool {
 	return negate[lower] || strings.Contains(lower, "n't")
-}
-
-func inLexicon(w string) bool {
-	_, ok := lexicon[w]
-	return ok
 }
 
 // round is Python's round(x, digits): correctly rounded, ties to even.
