@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 )
@@ -318,4 +319,49 @@ func checkDirect(t *testing.T, cfg Config, sum *Totals, raw []Record, keep []boo
 	if sn >= cfg.MinN && math.Abs(*s.Sentiment.Mean-comp/float64(sn)) > 1e-12 {
 		t.Fatalf("compound mean %v, direct %v", *s.Sentiment.Mean, comp/float64(sn))
 	}
+}
+
+func TestRollupAndTrend(t *testing.T) {
+	cfg := Config{MinN: 1, CSAT: DefaultCSAT, CES: DefaultCES}
+	one := func(nps int) Totals {
+		r, _ := cfg.Of(Record{NPS: ptr(nps)})
+		return r
+	}
+	days := map[string]Totals{"2026-12-31": one(10), "2027-01-01": one(0), "2026-12-28": one(9), "2026-11-30": one(5)}
+	b, err := Month.Rollup(days)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := cfg.Trend(b)
+	got, _ := json.Marshal([]any{tr[0].Period, *tr[0].NPS.Value, tr[1].Period, *tr[1].NPS.Value, tr[2].Period, *tr[2].NPS.Value})
+	if string(got) != `["2026-11",-100,"2026-12",100,"2027-01",-100]` {
+		t.Errorf("month trend %s", got)
+	}
+	w, _ := Week.Rollup(days)
+	if len(w) != 2 || w[0].Period != "2026-W49" || w[1].Period != "2026-W53" || w[1].Totals[IRecords] != 3 {
+		t.Errorf("weeks %+v", w)
+	}
+	if _, err := Day.Rollup(map[string]Totals{"2026-13-01": {}}); err == nil {
+		t.Error("a bad day key must be an error")
+	}
+	j, _ := json.Marshal(tr[0])
+	if !strings.HasPrefix(string(j), `{"period":"2026-11","records":1,"nps":{"n":1,"value":-100,`) {
+		t.Errorf("trend point JSON %s", j)
+	}
+}
+
+// Period parsing never panics and a parsed day labels itself.
+func FuzzPeriodOfDay(f *testing.F) {
+	for _, s := range []string{"2026-11-29", "2026-02-30", "", "2026-1-1", "0000-01-01", "9999-12-31"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		l, err := Day.PeriodOfDay(s)
+		if err == nil && l != s {
+			t.Fatalf("%q labels as %q", s, l)
+		}
+		if p, err := ParsePeriod(s); err == nil && p.String() != s {
+			t.Fatalf("%q parses as %v", s, p)
+		}
+	})
 }

@@ -2,6 +2,7 @@ package listen
 
 import (
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -139,4 +140,52 @@ func (p Period) PeriodOfDay(day string) (string, error) {
 		return "", fmt.Errorf("day %q is not a date YYYY-MM-DD", day)
 	}
 	return p.Label(d, time.UTC), nil
+}
+
+// Bucket is the totals of one period of a trend.
+type Bucket struct {
+	Period string
+	Totals Totals
+}
+
+// Rollup sums totals kept per local day (keys as DayKey) into periods,
+// oldest first (the labels sort as their periods do). A key that is not a
+// date is an error naming it.
+func (p Period) Rollup(days map[string]Totals) ([]Bucket, error) {
+	sums := map[string]*Totals{}
+	var labels []string
+	for day, t := range days {
+		l, err := p.PeriodOfDay(day)
+		if err != nil {
+			return nil, err
+		}
+		s, ok := sums[l]
+		if !ok {
+			s = &Totals{}
+			sums[l] = s
+			labels = append(labels, l)
+		}
+		s.Add(t)
+	}
+	slices.Sort(labels)
+	out := make([]Bucket, len(labels))
+	for i, l := range labels {
+		out[i] = Bucket{Period: l, Totals: *sums[l]}
+	}
+	return out, nil
+}
+
+// TrendPoint is one period of §11's trend: its label and its figures.
+type TrendPoint struct {
+	Period string `json:"period"`
+	Summary
+}
+
+// Trend is the figures of each bucket.
+func (c Config) Trend(buckets []Bucket) []TrendPoint {
+	out := make([]TrendPoint, len(buckets))
+	for i := range buckets {
+		out[i] = TrendPoint{Period: buckets[i].Period, Summary: c.Summary(&buckets[i].Totals)}
+	}
+	return out
 }
