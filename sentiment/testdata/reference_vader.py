@@ -6,13 +6,15 @@ Usage:  python3 reference_vader.py VADER_DIR REVIEWS_CSV
              3.3.2 release): the directory holding vaderSentiment.py, vader_lexicon.txt and
              emoji_utf8_lexicon.txt (git show 0150f59:vaderSentiment/<file>).
   REVIEWS_CSV: shared/data/fine-foods-reviews.csv (columns id, product, review, label).
-Writes vader332.json next to this file: {"sentences": [[text, compound]...],
+Writes vader332.json next to this file: {"sentences": [[text, compound]...] (hand-made
+sentences for each rule, then 3,000 seeded random ones dense in rule words),
 "reviews": [[id, label, compound]...]}. Each review is scored after replacing HTML line breaks
 (<br>, <br/>, <br />, any case) by a space, as cxm's sentiment.StripBreaks does.
 """
 import csv
 import json
 import os
+import random
 import re
 import sys
 
@@ -71,12 +73,47 @@ SENTENCES = [
     "This is rarely good",
 ]
 
+
+
+def synthetic(count):
+    """Random texts dense in the words the rules react to (negations, boosters, "but", "least",
+    idioms, caps, punctuation, emoticons, emojis, tabs and runs of spaces), seeded."""
+    rng = random.Random(7)
+    vocab = ("good great bad terrible love hate not no never so this but least at very kind of sort "
+             "just enough without doubt the shit bomb bad ass yeah right kiss death to die for beating "
+             "heart broken bus stop isn't don't cannot rarely despite nor or nothing really extremely "
+             "barely slightly kinda sorta fine ok okay happy sad awful amazing :) :( :D ;) <3 lol wtf "
+             "meh nice horrible product taste price was is it i a and with").split()
+    out = []
+    for _ in range(count):
+        ws = []
+        for _ in range(rng.randint(0, 14)):
+            w = rng.choice(vocab)
+            r = rng.random()
+            if r < 0.12:
+                w = w.upper()
+            elif r < 0.18:
+                w = w.capitalize()
+            if rng.random() < 0.15:
+                w += rng.choice([".", ",", "!", "?", "!!", "...", "??", "'"])
+            if rng.random() < 0.05:
+                w = rng.choice(['"', "(", "'"]) + w
+            ws.append(w)
+        text = rng.choice([" ", " ", " ", "  ", "\t", " \n"]).join(ws)
+        if rng.random() < 0.05:
+            text += " \U0001F498 \U0001F601"
+        out.append(text)
+    return out
+
+
 out = {"vader_file": "vaderSentiment 3.3.2 (github.com/cjhutto/vaderSentiment 0150f59)",
-       "sentences": [[s, sia.polarity_scores(s)["compound"]] for s in SENTENCES], "reviews": []}
+       "sentences": [[s, sia.polarity_scores(s)["compound"]] for s in SENTENCES + synthetic(3000)],
+       "reviews": []}
 with open(sys.argv[2], newline="", encoding="utf-8") as f:
     for row in csv.DictReader(f):
         out["reviews"].append([row["id"], row["label"],
                                sia.polarity_scores(BR.sub(" ", row["review"]))["compound"]])
 with open(os.path.join(HERE, "vader332.json"), "w") as f:
-    json.dump(out, f, ensure_ascii=False, indent=0)
+    json.dump(out, f, ensure_ascii=False, separators=(",", ":"))
+    f.write("\n")
 print(len(out["reviews"]), "reviews scored")
