@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 func round6(x float64) float64 { return math.Round(x*1e6) / 1e6 }
@@ -364,4 +366,25 @@ func FuzzPeriodOfDay(f *testing.F) {
 			t.Fatalf("%q parses as %v", s, p)
 		}
 	})
+}
+
+// The fast t quantile equals gonum's to 1e-13 relative up to a few
+// thousand degrees of freedom, and R's qt beyond, where gonum's own loses
+// digits (1e-9 relative at 1e7).
+func TestTQuantile(t *testing.T) {
+	for _, df := range []int64{1, 2, 3, 10, 59, 199, 200, 201, 250, 500, 1000, 4321} {
+		want := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(df)}.Quantile(0.975)
+		if got := tQuantile975(df); math.Abs(got-want) > 1e-13*want {
+			t.Errorf("t(0.975, %d) = %.17g, gonum %.17g", df, got, want)
+		}
+	}
+	// R 4.2.2: qt(0.975, c(200, 1000))
+	near(t, "qt 200", tQuantile975(200), 1.9718962236339079)
+	near(t, "qt 1000", tQuantile975(1000), 1.9623390808264076)
+	if got := tQuantile975(1e5); math.Abs(got-1.9599877075346088) > 1e-15 {
+		t.Errorf("qt 1e5 %.17g", got)
+	}
+	if got := tQuantile975(1e7); math.Abs(got-1.9599642217672049) > 1e-15 {
+		t.Errorf("qt 1e7 %.17g", got)
+	}
 }
