@@ -141,30 +141,31 @@ type Record struct {
 	Compound       float64
 }
 
-// Of returns the totals of one record, or an error naming the answer that
-// is off its scale. Band thresholds are §7.2's: positive ≥ 0.05, negative
-// ≤ −0.05.
+// Of returns the totals of one record, or empty totals and an error naming
+// the answer that is off its scale. The compound is taken to 4 decimals
+// (VADER's own rounding) and its band from that value, with §7.2's
+// thresholds: positive ≥ 0.05, negative ≤ −0.05.
 func (c Config) Of(r Record) (Totals, error) {
 	var t Totals
 	t[IRecords] = 1
 	if r.NPS != nil {
 		if *r.NPS < 0 || *r.NPS > 10 {
-			return t, fmt.Errorf("nps: %d is not an integer 0..10", *r.NPS)
+			return Totals{}, fmt.Errorf("nps: %d is not an integer 0..10", *r.NPS)
 		}
 		t[INPS+*r.NPS]++
 	}
 	if err := c.CSAT.put(&t, ICSAT, r.CSAT, "csat"); err != nil {
-		return t, err
+		return Totals{}, err
 	}
 	if err := c.CES.put(&t, ICES, r.CES, "ces"); err != nil {
-		return t, err
+		return Totals{}, err
 	}
 	if r.HasComment {
 		if !(r.Compound >= -1 && r.Compound <= 1) {
-			return t, fmt.Errorf("compound: %v is not in [-1, 1]", r.Compound)
+			return Totals{}, fmt.Errorf("compound: %v is not in [-1, 1]", r.Compound)
 		}
 		q := int64(math.Round(r.Compound * CompoundUnit))
-		t[Band(r.Compound)]++
+		t[Band(float64(q)/CompoundUnit)]++
 		t[ICompound] += q
 		t[ICompoundSq] += q * q
 	}
