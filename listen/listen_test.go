@@ -95,6 +95,12 @@ func TestEmptyAndExtremes(t *testing.T) {
 	if *ch.Diff != 0 || ch.P != nil || ChangeWords(ch) != "unchanged: the answers do not vary, so it cannot be tested" {
 		t.Errorf("v1+v2 = 0: %+v %q", ch, ChangeWords(ch))
 	}
+	// the band is taken from the compound rounded to 4 decimals
+	for c, slot := range map[float64]int{0.04996: IPositive, -0.04996: INegative, 0.04994: INeutral} {
+		if r, _ := cfg.Of(Record{HasComment: true, Compound: c}); r[slot] != 1 {
+			t.Errorf("compound %v: %v", c, r)
+		}
+	}
 	// Wilson at 0 and n: the ends are exactly 0 and 100
 	if w := Wilson(0, 7); w[0] != 0 {
 		t.Errorf("wilson 0/7 %v", w)
