@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/cxmhq/cxm/score"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -182,10 +181,34 @@ func ChangeWords(ch Change) string {
 		return move + ": " + reason
 	}
 	verdict := "no clear change"
-	if *ch.P < score.Significance {
+	if *ch.P < Significance {
 		verdict = "a real change"
 	}
-	return fmt.Sprintf("%s, %s: %s", move, score.FormatP(*ch.P), verdict)
+	return fmt.Sprintf("%s, %s: %s", move, FormatP(*ch.P), verdict)
+}
+
+// Significance is the p-value below which a change is called real
+// (two-sided, 5%), as for assessment waves (score.Significance).
+const Significance = 0.05
+
+// FormatP writes a p-value as score.FormatP does (a test holds them
+// equal; listen does not import score so that score may one day import
+// listen, for evidence): "p < 0.001", "p = 0.004", "p = 0.42", and "p <
+// 0.05" for a p just below 0.05 that would round up to it.
+func FormatP(p float64) string {
+	switch {
+	case math.IsNaN(p):
+		return "p unknown"
+	case p < 0.001:
+		return "p < 0.001"
+	case p < 0.01:
+		return fmt.Sprintf("p = %.3f", p)
+	}
+	s := fmt.Sprintf("%.2f", p)
+	if p < Significance && s == "0.05" {
+		return "p < 0.05"
+	}
+	return "p = " + s
 }
 
 // movement is "up 8.0 points" (percent and NPS points, one decimal) or

@@ -3,9 +3,11 @@ package listen_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/cxmhq/cxm/listen"
+	"github.com/cxmhq/cxm/score"
 )
 
 // How storage and `cxm listen` use the package: each record's totals are
@@ -42,4 +44,24 @@ func Example() {
 	// 2026-10 {"n":1,"value":null,"ci":null,"promoters":null,"passives":null,"detractors":null}
 	// 2026-11 {"n":3,"value":-33.333333333333336,"ci":[-84.66650644658658,51.33317311325326],"promoters":1,"passives":0,"detractors":2}
 	// too few answers
+}
+
+// FormatP and Significance are score's, copied so that listen does not
+// import score.
+func ExampleFormatP() {
+	for _, p := range []float64{0.0004, 0.004, 0.0499, 0.05, 0.42, math.NaN()} {
+		if listen.FormatP(p) != score.FormatP(p) {
+			panic(p)
+		}
+		fmt.Println(listen.FormatP(p))
+	}
+	fmt.Println(listen.Significance == score.Significance)
+	// Output:
+	// p < 0.001
+	// p = 0.004
+	// p < 0.05
+	// p = 0.05
+	// p = 0.42
+	// p unknown
+	// true
 }
