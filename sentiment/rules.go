@@ -171,9 +171,9 @@ func butCheck(lower []string, s []float64) {
 }
 
 // scoreValence is score_valence of 3.3.2: the sum with punctuation emphasis,
-// normalized to the compound, and the shares of positive, negative and
-// neutral words.
-func scoreValence(s []float64, text string) Scores {
+// normalized to the compound, and (when shares) the shares of positive,
+// negative and neutral words.
+func scoreValence(s []float64, text string, shares bool) Scores {
 	if len(s) == 0 {
 		return Scores{}
 	}
@@ -188,6 +188,9 @@ func scoreValence(s []float64, text string) Scores {
 		sum -= punct
 	}
 	compound := normalize(sum)
+	if !shares {
+		return Scores{Compound: round(compound, 4)}
+	}
 	pos, neg, neu := 0.0, 0.0, 0
 	for _, v := range s {
 		switch {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -53,7 +54,7 @@ type Scores struct {
 
 // Compound is the VADER compound score of a comment, after StripBreaks.
 func Compound(comment string) float64 {
-	return Polarity(StripBreaks(comment)).Compound
+	return analyze(StripBreaks(comment), false).Compound
 }
 
 // StripBreaks replaces HTML line breaks (<br>, <br/>, <br />, any case),
@@ -100,42 +101,83 @@ func breakTag(s string) int {
 }
 
 // Polarity is vaderSentiment 3.3.2's polarity_scores of text, rule for rule.
-func Polarity(text string) Scores {
+func Polarity(text string) Scores { return analyze(text, true) }
+
+// analyze scores text; shares tells whether to compute neg, neu and pos
+// too (Compound needs only the compound).
+func analyze(text string, shares bool) Scores {
 	load()
 	text = strings.TrimFunc(replaceEmojis(text), isSpace)
-	st := newSentence(tokens(text))
+	st := sentences.Get().(*sentence)
+	defer st.release()
+	st.split(text)
 	lower := st.lower
-	sentiments := make([]float64, 0, len(lower))
 	for i := range lower {
 		if _, ok := booster[lower[i]]; ok ||
 			(i < len(lower)-1 && lower[i] == "kind" && lower[i+1] == "of") {
-			sentiments = append(sentiments, 0)
+			st.valences = append(st.valences, 0)
 			continue
 		}
-		sentiments = append(sentiments, valence(st, i))
+		st.valences = append(st.valences, valence(st, i))
 	}
-	butCheck(lower, sentiments)
-	return scoreValence(sentiments, text)
+	butCheck(lower, st.valences)
+	return scoreValence(st.valences, text, shares)
 }
 
 // sentence is SentiText: the words, lower-cased, whether each is in the
-// lexicon and its valence there (looked up once), and is_cap_diff.
+// lexicon and its valence there (looked up once), and is_cap_diff; and
+// the words' valences as the rules set them. Sentences are reused
+// (sentences), so scoring a comment allocates little.
 type sentence struct {
 	words, lower []string
 	in           []bool
 	lex          []float64
 	capDiff      bool
+	valences     []float64
 }
 
-func newSentence(words []string) *sentence {
-	n := len(words)
-	st := &sentence{words: words, lower: make([]string, n), in: make([]bool, n), lex: make([]float64, n),
-		capDiff: allcapDifferential(words)}
-	for i, w := range words {
-		st.lower[i] = strings.ToLower(w)
-		st.lex[i], st.in[i] = lexicon[st.lower[i]]
+var sentences = sync.Pool{New: func() any { return new(sentence) }}
+
+// release empties the sentence, so that it holds no comment's text, and
+// returns it to the pool.
+func (st *sentence) release() {
+	clear(st.words)
+	clear(st.lower)
+	st.words, st.lower, st.in, st.lex, st.valences = st.words[:0], st.lower[:0], st.in[:0], st.lex[:0], st.valences[:0]
+	sentences.Put(st)
+}
+
+// split is SentiText's words_and_emoticons: text split on white space (as
+// Python's str.split), each token stripped of leading and trailing ASCII
+// punctuation unless that leaves 2 characters or fewer (an emoticon such
+// as ":)"); then each word's lower case and lexicon entry.
+func (st *sentence) split(text string) {
+	start := -1
+	for i, r := range text {
+		switch {
+		case !isSpace(r) && start < 0:
+			start = i
+		case isSpace(r) && start >= 0:
+			st.words = append(st.words, stripPunct(text[start:i]))
+			start = -1
+		}
 	}
-	return st
+	if start >= 0 {
+		st.words = append(st.words, stripPunct(text[start:]))
+	}
+	st.capDiff = allcapDifferential(st.words)
+	for _, w := range st.words {
+		l := strings.ToLower(w)
+		v, ok := lexicon[l]
+		st.lower, st.lex, st.in = append(st.lower, l), append(st.lex, v), append(st.in, ok)
+	}
+}
+
+func stripPunct(w string) string {
+	if s := strings.TrimFunc(w, isPunct); utf8.RuneCountInString(s) > 2 {
+		return s
+	}
+	return w
 }
 
 // replaceEmojis writes each emoji of the emoji lexicon as its description,
@@ -186,19 +228,6 @@ var punct = func() (t [utf8.RuneSelf]bool) {
 }()
 
 func isPunct(r rune) bool { return r < utf8.RuneSelf && punct[r] }
-
-// tokens is SentiText's words_and_emoticons: text split on white space,
-// each token stripped of leading and trailing ASCII punctuation unless
-// that leaves 2 characters or fewer (an emoticon such as ":)").
-func tokens(text string) []string {
-	words := strings.FieldsFunc(text, isSpace)
-	for i, w := range words {
-		if s := strings.TrimFunc(w, isPunct); utf8.RuneCountInString(s) > 2 {
-			words[i] = s
-		}
-	}
-	return words
-}
 
 // isUpper is Python's str.isupper: at least one cased character and no
 // lower- or title-case one.
@@ -252,7 +281,8 @@ func negated(lower string) bool {
 
 // round is Python's round(x, digits): correctly rounded, ties to even.
 func round(x float64, digits int) float64 {
-	v, _ := strconv.ParseFloat(strconv.FormatFloat(x, 'f', digits, 64), 64)
+	var buf [32]byte
+	v, _ := strconv.ParseFloat(string(strconv.AppendFloat(buf[:0], x, 'f', digits, 64)), 64)
 	return v
 }
 

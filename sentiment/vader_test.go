@@ -195,3 +195,31 @@ func BenchmarkCompoundShort(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "comments/s")
 }
+
+// Scoring from many goroutines at once gives the same scores (the reused
+// sentences are not shared).
+func TestConcurrent(t *testing.T) {
+	reviews := loadReviews(t)[:400]
+	want := make([]float64, len(reviews))
+	for i, r := range reviews {
+		want[i] = Compound(r.text)
+	}
+	errs := make(chan string, 8)
+	for g := 0; g < 8; g++ {
+		go func(g int) {
+			for k := range reviews {
+				i := (k*7 + g*13) % len(reviews)
+				if got := Compound(reviews[i].text); got != want[i] {
+					errs <- reviews[i].id
+					return
+				}
+			}
+			errs <- ""
+		}(g)
+	}
+	for g := 0; g < 8; g++ {
+		if id := <-errs; id != "" {
+			t.Errorf("%s scored differently under concurrency", id)
+		}
+	}
+}
