@@ -41,8 +41,8 @@ const (
 // Compare computes every change of slice a against slice b.
 func (c Config) Compare(a, b *Totals) Changes {
 	sa, sb := c.Summary(a), c.Summary(b)
-	ma, mb := scaleMoments(a, ICSAT, c.CSAT.Min), scaleMoments(b, ICSAT, c.CSAT.Min)
-	ea, eb := scaleMoments(a, ICES, c.CES.Min), scaleMoments(b, ICES, c.CES.Min)
+	ma, mb := scaleMoments(a, ICSAT), scaleMoments(b, ICSAT)
+	ea, eb := scaleMoments(a, ICES), scaleMoments(b, ICES)
 	na := a[IPositive] + a[INeutral] + a[INegative]
 	nb := b[IPositive] + b[INeutral] + b[INegative]
 	ca := moments{n: na, sum: a[ICompound], sq: a[ICompoundSq]}

@@ -101,23 +101,14 @@ func (c Config) shown(n int64) bool {
 	return n >= int64(max(c.MinN, 1))
 }
 
-// atLeast counts a scale's answers at or above its threshold.
-func atLeast(t *Totals, base int, s Scale) int64 {
-	var k int64
-	for v := s.From; v <= s.Max; v++ {
-		k += t[base+v-s.Min]
-	}
-	return k
-}
-
 // FigureCSAT is §4.2.
 func (c Config) FigureCSAT(t *Totals) CSATFigure {
-	m := scaleMoments(t, ICSAT, c.CSAT.Min)
+	m := scaleMoments(t, ICSAT)
 	f := CSATFigure{Figure: Figure{N: m.n}}
 	if !c.shown(m.n) {
 		return f
 	}
-	s := atLeast(t, ICSAT, c.CSAT)
+	s := t[ICSAT+STop]
 	f.Value = ptr(100 * float64(s) / float64(m.n))
 	f.CI = ptr(Wilson(s, m.n))
 	f.Satisfied = ptr(s)
@@ -128,12 +119,12 @@ func (c Config) FigureCSAT(t *Totals) CSATFigure {
 
 // FigureCES is §4.3.
 func (c Config) FigureCES(t *Totals) CESFigure {
-	m := scaleMoments(t, ICES, c.CES.Min)
+	m := scaleMoments(t, ICES)
 	f := CESFigure{Figure: Figure{N: m.n}}
 	if !c.shown(m.n) {
 		return f
 	}
-	e := atLeast(t, ICES, c.CES)
+	e := t[ICES+STop]
 	f.Value = ptr(m.mean(1))
 	f.CI = tInterval(*f.Value, m.variance(1), m.n)
 	f.Easy = ptr(100 * float64(e) / float64(m.n))
@@ -159,4 +150,14 @@ func (c Config) FigureSentiment(t *Totals) SentimentFigure {
 	f.Mean = ptr(m.mean(CompoundUnit))
 	f.MeanCI = tInterval(*f.Mean, m.variance(CompoundUnit), n)
 	return f
+}
+
+// Distribution is the count of each answer value of a scale's block (csat
+// at ICSAT, ces at ICES), from the scale's min; nil when the totals do not
+// keep it (a scale of more than Points values).
+func Distribution(t *Totals, base int, s Scale) []int64 {
+	if !s.Distributed() {
+		return nil
+	}
+	return append([]int64(nil), t[base+SDist:base+SDist+s.Max-s.Min+1]...)
 }

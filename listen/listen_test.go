@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cxmhq/cxm"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -27,13 +28,13 @@ func TestSpecExamples(t *testing.T) {
 	if round6(ci[0]) != 73.914481 || round6(ci[1]) != 84.954799 {
 		t.Errorf("wilson 160/200 = %v", ci)
 	}
-	var c Totals
-	c[ICSAT+3] = 100 // answer 4
-	c[ICSAT+4] = 60  // answer 5
-	c[ICSAT+1] = 40  // answer 2
+	c, _ := scaleTotals(ICSAT, 1, []int64{0, 40, 0, 100, 60}, Scale{Max: 5, From: 4})
 	g := DefaultConfig.FigureCSAT(&c)
-	if *g.Value != 80 || *g.Satisfied != 160 || *g.Mean != (200.0*1.0*0+100*4+60*5+40*2)/200 {
+	if *g.Value != 80 || *g.Satisfied != 160 || *g.Mean != (100.0*4+60*5+40*2)/200 {
 		t.Errorf("csat %+v", g)
+	}
+	if d := Distribution(&c, ICSAT, DefaultCSAT); fmt.Sprint(d) != "[0 40 0 100 60]" {
+		t.Errorf("distribution %v", d)
 	}
 }
 
@@ -118,11 +119,33 @@ func TestOfRejectsOffScale(t *testing.T) {
 			t.Errorf("%+v accepted", r)
 		}
 	}
-	if err := (Scale{Min: 0, Max: 11, From: 5}).Check(); err == nil {
-		t.Error("a 12-point scale must be refused")
+	for _, s := range []Scale{{Min: 3, Max: 3, From: 3}, {Min: 1, Max: 5, From: 6}, {Min: 1, Max: 5, From: 0}} {
+		if s.Check() == nil {
+			t.Errorf("%+v accepted", s)
+		}
 	}
-	if err := (Scale{Min: 0, Max: 10, From: 7}).Check(); err != nil {
+	if err := (Scale{Min: 0, Max: 100, From: 70}).Check(); err != nil {
 		t.Error(err)
+	}
+}
+
+// A 0..100 scale keeps no distribution but every figure.
+func TestLongScale(t *testing.T) {
+	cfg := Config{MinN: 1, CSAT: Scale{Min: 0, Max: 100, From: 70}, CES: DefaultCES}
+	var sum Totals
+	for _, v := range []int{100, 70, 69, 0, 85} {
+		r, err := cfg.Of(Record{CSAT: ptr(v)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum.Add(r)
+	}
+	f := cfg.FigureCSAT(&sum)
+	if *f.Value != 60 || *f.Mean != 64.8 || Distribution(&sum, ICSAT, cfg.CSAT) != nil {
+		t.Errorf("0..100: %v %v", *f.Value, *f.Mean)
+	}
+	if _, err := cfg.Of(Record{CSAT: ptr(101)}); err == nil {
+		t.Error("101 accepted on 0..100")
 	}
 }
 
@@ -226,9 +249,12 @@ func TestPeriodBoundsAcrossDST(t *testing.T) {
 // Totals added in any order and then partly subtracted equal the totals
 // recomputed from the records that remain.
 func TestTotalsAddSubProperty(t *testing.T) {
-	cfg := Config{MinN: 3, CSAT: Scale{Min: 0, Max: 10, From: 7}, CES: DefaultCES}
 	rng := rand.New(rand.NewPCG(9, 30))
 	for round := 0; round < 200; round++ {
+		cfg := Config{MinN: 3, CSAT: Scale{Min: 0, Max: 10, From: 7}, CES: DefaultCES}
+		if round%2 == 1 {
+			cfg.CSAT = Scale{Min: 0, Max: 100, From: 70}
+		}
 		n := rng.IntN(60)
 		recs := make([]Totals, n)
 		raw := make([]Record, n)
@@ -238,7 +264,7 @@ func TestTotalsAddSubProperty(t *testing.T) {
 				r.NPS = ptr(rng.IntN(11))
 			}
 			if rng.IntN(2) > 0 {
-				r.CSAT = ptr(rng.IntN(11))
+				r.CSAT = ptr(rng.IntN(cfg.CSAT.Max + 1))
 			}
 			if rng.IntN(2) > 0 {
 				r.CES = ptr(1 + rng.IntN(7))
@@ -281,8 +307,9 @@ func TestTotalsAddSubProperty(t *testing.T) {
 
 func TestColumnNames(t *testing.T) {
 	names := ColumnNames()
-	if len(names) != Width || names[INPS+10] != "nps_10" || names[ICSAT] != "csat_0" ||
-		names[ICES+Points-1] != "ces_10" || names[ICompoundSq] != "compound_sq" {
+	if len(names) != Width || names[INPS+10] != "nps_10" || names[ICSAT] != "csat_n" || names[ICSAT+SDist] != "csat_0" ||
+		names[ICES+SSq] != "ces_sq" || names[ICES+SDist+Points-1] != "ces_10" || names[ICompoundSq] != "compound_sq" ||
+		names[IPositive] != "positive" || Width != 47 {
 		t.Errorf("%v", names)
 	}
 }
@@ -392,5 +419,17 @@ func TestTQuantile(t *testing.T) {
 	}
 	if got := tQuantile975(1e7); math.Abs(got-1.9599642217672049) > 1e-15 {
 		t.Errorf("qt 1e7 %.17g", got)
+	}
+}
+
+// OfValues takes answers as cxm.Record holds them.
+func TestOfValues(t *testing.T) {
+	a, err := DefaultConfig.OfValues(cxm.NoAnswer, 4, cxm.NoAnswer, true, -0.3)
+	b, _ := DefaultConfig.Of(Record{CSAT: ptr(4), HasComment: true, Compound: -0.3})
+	if err != nil || a != b || a[INPS] != 0 || a[ICES+SN] != 0 || a[ICSAT+SN] != 1 || a[INegative] != 1 {
+		t.Errorf("%v %v", a, err)
+	}
+	if _, err := DefaultConfig.OfValues(0, cxm.NoAnswer, 0, false, 0); err == nil || err.Error() != "ces: 0 is not on the scale 1..7" {
+		t.Errorf("ces 0: %v", err)
 	}
 }

@@ -90,15 +90,30 @@ func npsTotals(counts [11]int64) Totals {
 	return t
 }
 
+// scaleTotals is the totals of counts[k] answers min + k on a scale from
+// min, as csat (base ICSAT) or ces, added one record at a time.
 func scaleTotals(base, min int, counts []int64, s Scale) (Totals, Config) {
-	var t Totals
-	copy(t[base:base+Points], counts)
 	c := Config{MinN: 1, CSAT: DefaultCSAT, CES: DefaultCES}
 	s.Min = min
 	if base == ICSAT {
 		c.CSAT = s
 	} else {
 		c.CES = s
+	}
+	var t Totals
+	for k, n := range counts {
+		v := min + k
+		r := Record{CSAT: &v}
+		if base == ICES {
+			r = Record{CES: &v}
+		}
+		one, err := c.Of(r)
+		if err != nil {
+			panic(err)
+		}
+		for ; n > 0; n-- {
+			t.Add(one)
+		}
 	}
 	return t, c
 }
@@ -171,7 +186,7 @@ func TestMeansAgainstTTest(t *testing.T) {
 		tb, _ := scaleTotals(ICES, b.Min, b.Counts, Scale{Max: max, From: max})
 		ch := c.Compare(&ta, &tb).CES
 		near(t, w.A+"-"+w.B+" welch p", *ch.P, w.P)
-		ma, mb := scaleMoments(&ta, ICES, a.Min), scaleMoments(&tb, ICES, b.Min)
+		ma, mb := scaleMoments(&ta, ICES), scaleMoments(&tb, ICES)
 		tv, df, _ := Welch(ma.n, ma.mean(1), ma.variance(1), mb.n, mb.mean(1), mb.variance(1))
 		near(t, w.A+"-"+w.B+" welch t", *tv, w.T)
 		near(t, w.A+"-"+w.B+" welch df", *df, w.DF)

@@ -44,17 +44,9 @@ type moments struct {
 	n, sum, sq int64
 }
 
-// scaleMoments sums the counts of a bounded scale's slots as answers.
-func scaleMoments(t *Totals, base, min int) moments {
-	var m moments
-	for s := 0; s < Points; s++ {
-		c := t[base+s]
-		v := int64(min + s)
-		m.n += c
-		m.sum += c * v
-		m.sq += c * v * v
-	}
-	return m
+// scaleMoments are the answers of a scale's block.
+func scaleMoments(t *Totals, base int) moments {
+	return moments{n: t[base+SN], sum: t[base+SSum], sq: t[base+SSq]}
 }
 
 // mean is sum/n divided by unit.

@@ -14,12 +14,34 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+
+	"github.com/cxmhq/cxm"
 )
 
-// Points is the most answer values a bounded scale (csat, ces) may have:
-// the totals keep one count per value in a fixed number of slots, so a
-// scale's max − min must be at most Points − 1 (1..5, 1..7, 0..10 all fit).
+// Points is the most answer values a scale's distribution is kept for:
+// csat and ces totals count each answer value in Points slots when the
+// scale has at most Points values (1..5, 1..7, 0..10), and leave those
+// slots at 0 for a longer scale (0..100). The figures never need them:
+// they come from the count, the count at or above the threshold, the sum
+// and the sum of squares, kept for every scale.
 const Points = 11
+
+// The layout of a scale's block of slots (csat from ICSAT, ces from ICES).
+const (
+	// SN counts the answers.
+	SN = 0
+	// STop counts the answers at or above the threshold (satisfied_from,
+	// easy_from).
+	STop = 1
+	// SSum is the sum of the answers, SSq the sum of their squares.
+	SSum = 2
+	SSq  = 3
+	// SDist is the first of Points slots: the count of answers equal to
+	// scale min + slot (only for a scale of at most Points values).
+	SDist = 4
+	// ScaleWidth is the number of slots of a scale's block.
+	ScaleWidth = SDist + Points
+)
 
 // The layout of Totals: one int64 per slot, in this order. Storage may keep
 // each slot in its own column (ColumnNames) and SUM them per slice.
@@ -28,13 +50,13 @@ const (
 	IRecords = 0
 	// INPS is the first of 11 slots: the count of nps answers 0..10.
 	INPS = 1
-	// ICSAT is the first of Points slots: the count of csat answers equal
-	// to scale min + slot.
+	// ICSAT is the first slot of the csat block (SN, STop, SSum, SSq,
+	// SDist...).
 	ICSAT = INPS + 11
-	// ICES is the first of Points slots for ces answers, as ICSAT.
-	ICES = ICSAT + Points
+	// ICES is the first slot of the ces block.
+	ICES = ICSAT + ScaleWidth
 	// IPositive, INeutral, INegative count comments by sentiment band.
-	IPositive = ICES + Points
+	IPositive = ICES + ScaleWidth
 	INeutral  = IPositive + 1
 	INegative = INeutral + 1
 	// ICompound is the sum of the comments' compound scores in units of
@@ -55,8 +77,9 @@ const CompoundUnit = 1e4
 type Totals [Width]int64
 
 // ColumnNames names the slots in layout order, as SQL column names:
-// records, nps_0..nps_10, csat_0..csat_10 (slot = answer − scale min),
-// ces_0..ces_10, positive, neutral, negative, compound, compound_sq.
+// records, nps_0..nps_10, csat_n, csat_top, csat_sum, csat_sq,
+// csat_0..csat_10 (slot = answer − scale min), the same for ces, positive,
+// neutral, negative, compound, compound_sq.
 func ColumnNames() []string {
 	names := make([]string, 0, Width)
 	names = append(names, "records")
@@ -64,6 +87,7 @@ func ColumnNames() []string {
 		names = append(names, "nps_"+strconv.Itoa(v))
 	}
 	for _, p := range []string{"csat_", "ces_"} {
+		names = append(names, p+"n", p+"top", p+"sum", p+"sq")
 		for s := 0; s < Points; s++ {
 			names = append(names, p+strconv.Itoa(s))
 		}
@@ -85,11 +109,13 @@ func (t *Totals) Sub(u Totals) {
 	}
 }
 
-// Valid reports whether no slot is negative, which a consistent sum of
-// records' totals never is (a guard for storage bugs).
+// Valid reports whether no count is negative, which a consistent sum of
+// records' totals never is (a guard for storage bugs). Sums may be
+// negative: a scale may start below 0, a compound is below 0.
 func (t Totals) Valid() bool {
 	for i, v := range t {
-		if v < 0 && i != ICompound {
+		sum := i == ICompound || i == ICSAT+SSum || i == ICES+SSum
+		if v < 0 && !sum {
 			return false
 		}
 	}
@@ -108,18 +134,20 @@ var (
 	DefaultCES  = Scale{Min: 1, Max: 7, From: 5}
 )
 
-// Check says why a scale cannot be kept in totals, or nil.
+// Check says why a scale is not one, or nil.
 func (s Scale) Check() error {
 	switch {
 	case s.Max <= s.Min:
 		return fmt.Errorf("max %d must be above min %d", s.Max, s.Min)
-	case s.Max-s.Min >= Points:
-		return fmt.Errorf("a scale has at most %d points (min %d, max %d)", Points, s.Min, s.Max)
 	case s.From < s.Min || s.From > s.Max:
 		return fmt.Errorf("the threshold %d must lie within %d..%d", s.From, s.Min, s.Max)
 	}
 	return nil
 }
+
+// Distributed reports whether the totals keep the count of each answer
+// value of the scale (at most Points values).
+func (s Scale) Distributed() bool { return s.Max-s.Min < Points }
 
 // Config is what the figures need from a journey.
 type Config struct {
@@ -142,29 +170,41 @@ type Record struct {
 }
 
 // Of returns the totals of one record, or empty totals and an error naming
-// the answer that is off its scale. The compound is taken to 4 decimals
-// (VADER's own rounding) and its band from that value, with §7.2's
-// thresholds: positive ≥ 0.05, negative ≤ −0.05.
+// the answer that is off its scale.
 func (c Config) Of(r Record) (Totals, error) {
+	v := func(p *int) int {
+		if p == nil {
+			return cxm.NoAnswer
+		}
+		return *p
+	}
+	return c.OfValues(v(r.NPS), v(r.CSAT), v(r.CES), r.HasComment, r.Compound)
+}
+
+// OfValues is Of for answers given as cxm.Record holds them: cxm.NoAnswer
+// is "not given". The compound is taken to 4 decimals (VADER's own
+// rounding) and its band from that value, with §7.2's thresholds: positive
+// ≥ 0.05, negative ≤ −0.05.
+func (c Config) OfValues(nps, csat, ces int, hasComment bool, compound float64) (Totals, error) {
 	var t Totals
 	t[IRecords] = 1
-	if r.NPS != nil {
-		if *r.NPS < 0 || *r.NPS > 10 {
-			return Totals{}, fmt.Errorf("nps: %d is not an integer 0..10", *r.NPS)
+	if nps != cxm.NoAnswer {
+		if nps < 0 || nps > 10 {
+			return Totals{}, fmt.Errorf("nps: %d is not an integer 0..10", nps)
 		}
-		t[INPS+*r.NPS]++
+		t[INPS+nps]++
 	}
-	if err := c.CSAT.put(&t, ICSAT, r.CSAT, "csat"); err != nil {
+	if err := c.CSAT.put(&t, ICSAT, csat, "csat"); err != nil {
 		return Totals{}, err
 	}
-	if err := c.CES.put(&t, ICES, r.CES, "ces"); err != nil {
+	if err := c.CES.put(&t, ICES, ces, "ces"); err != nil {
 		return Totals{}, err
 	}
-	if r.HasComment {
-		if !(r.Compound >= -1 && r.Compound <= 1) {
-			return Totals{}, fmt.Errorf("compound: %v is not in [-1, 1]", r.Compound)
+	if hasComment {
+		if !(compound >= -1 && compound <= 1) {
+			return Totals{}, fmt.Errorf("compound: %v is not in [-1, 1]", compound)
 		}
-		q := int64(math.Round(r.Compound * CompoundUnit))
+		q := int64(math.Round(compound * CompoundUnit))
 		t[Band(float64(q)/CompoundUnit)]++
 		t[ICompound] += q
 		t[ICompoundSq] += q * q
@@ -172,14 +212,24 @@ func (c Config) Of(r Record) (Totals, error) {
 	return t, nil
 }
 
-func (s Scale) put(t *Totals, base int, v *int, name string) error {
-	if v == nil {
+// put adds answer v (unless cxm.NoAnswer) to the scale's block at base.
+func (s Scale) put(t *Totals, base, v int, name string) error {
+	if v == cxm.NoAnswer {
 		return nil
 	}
-	if *v < s.Min || *v > s.Max || s.Max-s.Min >= Points {
-		return fmt.Errorf("%s: %d is not on the scale %d..%d", name, *v, s.Min, s.Max)
+	if v < s.Min || v > s.Max {
+		return fmt.Errorf("%s: %d is not on the scale %d..%d", name, v, s.Min, s.Max)
 	}
-	t[base+*v-s.Min]++
+	x := int64(v)
+	t[base+SN]++
+	if v >= s.From {
+		t[base+STop]++
+	}
+	t[base+SSum] += x
+	t[base+SSq] += x * x
+	if s.Distributed() {
+		t[base+SDist+v-s.Min]++
+	}
 	return nil
 }
 
