@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	_ "time/tzdata" // the zones of the period tests, wherever the tests run
 
 	"github.com/cxmhq/cxm"
 	"gonum.org/v1/gonum/stat/distuv"
