@@ -40,7 +40,6 @@ const (
 
 // Compare computes every change of slice a against slice b.
 func (c Config) Compare(a, b *Totals) Changes {
-	sa, sb := c.Summary(a), c.Summary(b)
 	ma, mb := scaleMoments(a, ICSAT), scaleMoments(b, ICSAT)
 	ea, eb := scaleMoments(a, ICES), scaleMoments(b, ICES)
 	na := a[IPositive] + a[INeutral] + a[INegative]
@@ -49,12 +48,12 @@ func (c Config) Compare(a, b *Totals) Changes {
 	cb := moments{n: nb, sum: b[ICompound], sq: b[ICompoundSq]}
 	return Changes{
 		NPS:       c.ChangeNPS(a, b),
-		CSAT:      c.proportions(sa.CSAT.Satisfied, ma.n, sb.CSAT.Satisfied, mb.n),
+		CSAT:      c.proportions(a[ICSAT+STop], ma.n, b[ICSAT+STop], mb.n),
 		CSATMean:  c.means(ma, mb, 1),
 		CES:       c.means(ea, eb, 1),
-		Easy:      c.proportions(sa.CES.EasyCount, ea.n, sb.CES.EasyCount, eb.n),
-		Positive:  c.proportions(&a[IPositive], na, &b[IPositive], nb),
-		Negative:  c.proportions(&a[INegative], na, &b[INegative], nb),
+		Easy:      c.proportions(a[ICES+STop], ea.n, b[ICES+STop], eb.n),
+		Positive:  c.proportions(a[IPositive], na, b[IPositive], nb),
+		Negative:  c.proportions(a[INegative], na, b[INegative], nb),
 		Sentiment: c.means(ca, cb, CompoundUnit),
 	}
 }
@@ -76,12 +75,12 @@ func (c Config) ChangeNPS(a, b *Totals) Change {
 	return ch
 }
 
-func (c Config) proportions(s1 *int64, n1 int64, s2 *int64, n2 int64) Change {
-	if !c.shown(n1) || !c.shown(n2) || s1 == nil || s2 == nil {
+func (c Config) proportions(s1, n1, s2, n2 int64) Change {
+	if !c.shown(n1) || !c.shown(n2) {
 		return Change{Reason: TooFew}
 	}
-	ch := Change{Diff: ptr(100*float64(*s1)/float64(n1) - 100*float64(*s2)/float64(n2))}
-	if _, p := TwoProportion(*s1, n1, *s2, n2); p != nil {
+	ch := Change{Diff: ptr(100*float64(s1)/float64(n1) - 100*float64(s2)/float64(n2))}
+	if _, p := TwoProportion(s1, n1, s2, n2); p != nil {
 		ch.P = p
 	} else {
 		ch.Reason = NoVariation
