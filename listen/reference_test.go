@@ -162,7 +162,37 @@ func TestTwoProportionAgainstPropTest(t *testing.T) {
 		if p != nil {
 			near(t, "prop.test p", *p, *r.P)
 		}
+		// the same through Compare: csat satisfied, ces easy, positive and
+		// negative comments (s of n positive, the rest negative)
+		a, b := shareTotals(r.S1, r.N1), shareTotals(r.S2, r.N2)
+		ch := Config{MinN: 1, CSAT: DefaultCSAT, CES: DefaultCES}.Compare(&a, &b)
+		for name, c := range map[string]Change{"csat": ch.CSAT, "easy": ch.Easy, "positive": ch.Positive, "negative": ch.Negative} {
+			if (c.P == nil) != (r.P == nil) {
+				t.Fatalf("%s %+v: p %v, R %v", name, r, c.P, r.P)
+			}
+			if c.P != nil {
+				near(t, name+" p", *c.P, *r.P)
+			}
+		}
+		near(t, "csat diff", *ch.CSAT.Diff, 100*float64(r.S1)/float64(r.N1)-100*float64(r.S2)/float64(r.N2))
 	}
+}
+
+// shareTotals holds n records: s of them satisfied, easy and positive, the
+// others unsatisfied, hard and negative.
+func shareTotals(s, n int64) Totals {
+	cfg := Config{MinN: 1, CSAT: DefaultCSAT, CES: DefaultCES}
+	good, _ := cfg.Of(Record{CSAT: ptr(5), CES: ptr(7), HasComment: true, Compound: 0.5})
+	bad, _ := cfg.Of(Record{CSAT: ptr(1), CES: ptr(1), HasComment: true, Compound: -0.5})
+	var t Totals
+	for i := int64(0); i < n; i++ {
+		if i < s {
+			t.Add(good)
+		} else {
+			t.Add(bad)
+		}
+	}
+	return t
 }
 
 func TestMeansAgainstTTest(t *testing.T) {
