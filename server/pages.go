@@ -155,20 +155,23 @@ func urlEscape(s string) string { return url.QueryEscape(s) }
 // flashes are the messages a redirect can ask the next page to show. Only
 // these keys are accepted, so a crafted link cannot put words on a page.
 var flashes = map[string]string{
-	"created":        "Created.",
-	"saved":          "Saved.",
-	"closed":         "The assessment is closed: it accepts no more responses. With enough responses its results are made now, once, and are final.",
-	"reopened":       "The assessment is open again.",
-	"sealed":         "The sealed invitations are queued: cxm sends them now. Nobody, you included, sees which link goes to whom.",
-	"reminded":       "A reminder is queued for everyone invited by mail.",
-	"logged-out":     "You are logged out.",
-	"welcome":        "Welcome. Your account is ready.",
-	"user-created":   "The user can now log in.",
-	"uploaded":       "The framework is stored and can be used in assessments.",
-	"step-added":     "The step is added at the end of the plan.",
-	"plan-generated": "The plan is generated again from the framework. Steps added by hand are kept, and steps proposed again keep their owner, due date and status.",
-	"next-wave":      "The next wave is open: invite respondents to answer again. Its results will be compared with the previous wave's.",
-	"decided":        "Decision recorded as a plan step.",
+	"created":           "Created.",
+	"saved":             "Saved.",
+	"closed":            "The assessment is closed: it accepts no more responses. With enough responses its results are made now, once, and are final.",
+	"reopened":          "The assessment is open again.",
+	"sealed":            "The sealed invitations are queued: cxm sends them now. Nobody, you included, sees which link goes to whom.",
+	"reminded":          "A reminder is queued for everyone invited by mail.",
+	"logged-out":        "You are logged out.",
+	"welcome":           "Welcome. Your account is ready.",
+	"user-created":      "The user can now log in.",
+	"uploaded":          "The framework is stored and can be used in assessments.",
+	"step-added":        "The step is added at the end of the plan.",
+	"plan-generated":    "The plan is generated again from the framework. Steps added by hand are kept, and steps proposed again keep their owner, due date and status.",
+	"next-wave":         "The next wave is open: invite respondents to answer again. Its results will be compared with the previous wave's.",
+	"decided":           "Decision recorded as a plan step.",
+	"imported":          "The responses are imported: they count like submitted ones.",
+	"preview-submitted": "In the survey this button submits the answers and shows the thank-you page. This is a preview: nothing was stored.",
+	"welcome-saved":     "The welcome text is saved: respondents see it at the top of the survey.",
 }
 
 // redirect after a successful form POST (post/redirect/get), with one of

@@ -65,7 +65,15 @@ func (s *Server) nextWave(ctx context.Context, a cxm.Assessment, name string) (i
 	if errors.Is(err, cxm.ErrConflict) {
 		return 0, errorf(http.StatusConflict, "%s", strings.TrimPrefix(err.Error(), cxm.ErrConflict.Error()+": "))
 	}
-	return id, err
+	if err != nil {
+		return 0, err
+	}
+	// The next wave greets respondents as this one did.
+	text, err := s.db.Welcome(ctx, a.ID)
+	if err != nil || text == "" {
+		return id, err
+	}
+	return id, s.db.SetWelcome(ctx, id, text)
 }
 
 func (s *Server) apiNextWave(w http.ResponseWriter, r *http.Request) error {
