@@ -202,16 +202,20 @@ func (s *Server) importForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 type importErrorsView struct {
-	ID      string
-	Message string
-	Errors  []importError
+	ID, Name string
+	Message  string
+	Errors   []importError
 }
 
 func (s *Server) renderImportErrors(w http.ResponseWriter, r *http.Request, status int, msg string, details []importError) error {
 	if details != nil {
 		msg = fmt.Sprintf("The file is not imported: nothing was stored. Fix the %d problem(s) below and upload it again.", len(details))
 	}
-	return s.render(w, r, status, "import.html", "Import not done", importErrorsView{ID: r.PathValue("id"), Message: msg, Errors: details})
+	v := importErrorsView{ID: r.PathValue("id"), Name: "the assessment", Message: msg, Errors: details}
+	if a, err := s.assessment(r); err == nil {
+		v.Name = a.Name
+	}
+	return s.render(w, r, status, "import.html", "Import not done", v)
 }
 
 // mediaType is the request's content type without parameters.
