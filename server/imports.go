@@ -108,6 +108,7 @@ func readImport(f *cxm.Framework, a cxm.Assessment, name string, body io.Reader)
 func importAttributes(rd *responses.Reader, a cxm.Assessment) ([]cxm.Attribute, error) {
 	var out []cxm.Attribute
 	var errs cxm.ErrorList
+	seen := map[string]string{} // question → the column naming it
 	for i, name := range rd.Attributes() {
 		var found *cxm.Attribute
 		for j := range a.Attributes {
@@ -123,9 +124,12 @@ func importAttributes(rd *responses.Reader, a cxm.Assessment) ([]cxm.Attribute, 
 			}
 			errs = append(errs, rd.HeaderError(i, fmt.Sprintf("column %q is neither a statement of the framework nor a question of this assessment (%s)",
 				clip(name), strings.Join(known, ", "))))
+		case seen[found.Name] != "":
+			errs = append(errs, rd.HeaderError(i, fmt.Sprintf("columns %q and %q both name the question %s: keep one", seen[found.Name], clip(name), found.Name)))
 		case len(found.Values) == 0:
 			errs = append(errs, rd.HeaderError(i, fmt.Sprintf("column %q was a free-text question: it takes no answers now that questions are closed lists; remove the column", found.Name)))
 		default:
+			seen[found.Name] = name
 			out = append(out, *found)
 		}
 	}

@@ -165,6 +165,11 @@ func importResponsesAPI(t *testing.T, e *env) {
 	checkImportErrors(t, "unknown column", status, out, []importError{
 		{1, 1, "header: column \"team\" is neither a statement of the framework nor a question of this assessment (respondent, department)"},
 	})
+	h4 := "department," + strings.Join(items, ",") + ",DEPARTMENT\n" + responseRow("Sales", len(items), "3") + ",Sales\n"
+	status, out = post(cxm.RoleAdmin, "text/csv", h4)
+	checkImportErrors(t, "a question twice", status, out, []importError{
+		{1, len(h4[:strings.Index(h4, "DEPARTMENT")]) + 1, "header: columns \"department\" and \"DEPARTMENT\" both name the question department: keep one"},
+	})
 	status, out = post(cxm.RoleAdmin, "text/csv", "")
 	checkImportErrors(t, "empty", status, out, []importError{{1, 1, "file is empty: expected a header row naming the columns"}})
 	status, out = post(cxm.RoleAdmin, "text/csv", header+"\n")
@@ -264,5 +269,25 @@ func importForm(t *testing.T, e *env) {
 	_, page = e.get(c, fmt.Sprintf("/assessments/%d", id))
 	if !strings.Contains(page, "2 responses imported by "+e.users[cxm.RoleFacilitator].Email+" on ") {
 		t.Fatalf("no audit line on the dashboard:\n%s", page)
+	}
+}
+
+// TestReadImportLegacyQuestion: a column for a free-text question from
+// before v2 is refused at its header cell; answers go to the lists' spelling.
+func TestReadImportLegacyQuestion(t *testing.T) {
+	fw, _ := framework.Builtin("temkin-four")
+	items := temkinItems(t)
+	a := cxm.Assessment{Attributes: []cxm.Attribute{{Name: "team"}, {Name: "level", Values: []string{"Staff", "Manager"}}}}
+	_, err := readImport(fw, a, "f.csv", strings.NewReader("level,team,"+strings.Join(items, ",")+"\n"+responseRow("staff,Blue", len(items), "3")+"\n"))
+	if fmt.Sprint(err) != `f.csv:1:7: header: column "team" was a free-text question: it takes no answers now that questions are closed lists; remove the column` {
+		t.Fatalf("legacy question: %v", err)
+	}
+	_, err = readImport(fw, a, "f.csv", strings.NewReader("LEVEL,"+strings.Join(items, ",")+"\n"+responseRow("staff", len(items), "3")+"\n"+responseRow("", len(items), "dk")+"\n"))
+	if err == nil || !strings.Contains(err.Error(), "f.csv:3:1: row 3: answers no statement") {
+		t.Fatalf("a row of don't knows: %v", err)
+	}
+	rs, err := readImport(fw, a, "f.csv", strings.NewReader("LEVEL,"+strings.Join(items, ",")+"\n"+responseRow("staff", len(items), "3")+"\n"))
+	if err != nil || len(rs) != 1 || fmt.Sprint(rs[0].Attributes) != "map[level:Staff]" {
+		t.Fatalf("import: %v %v", rs, err)
 	}
 }
