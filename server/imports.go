@@ -55,7 +55,7 @@ func errImport(list cxm.ErrorList) *Error {
 func readImport(f *cxm.Framework, a cxm.Assessment, name string, body io.Reader) ([]cxm.StoredResponse, error) {
 	rd, err := responses.NewReader(name, body, f)
 	if err != nil {
-		return nil, err
+		return nil, semicolonHint(err, name, f)
 	}
 	attrs, err := importAttributes(rd, a)
 	if err != nil {
@@ -101,6 +101,18 @@ func readImport(f *cxm.Framework, a cxm.Assessment, name string, body io.Reader)
 			Msg: fmt.Sprintf("the file has %d responses: import at most %d at a time (split the file)", rd.Rows(), MaxImportRows)}}
 	}
 	return out, nil
+}
+
+// semicolonHint adds a hint when no statement has a column: the file is
+// most likely separated by semicolons or tabs (a spreadsheet saved in many
+// European locales), or made for another framework.
+func semicolonHint(err error, name string, f *cxm.Framework) error {
+	var list cxm.ErrorList
+	if !errors.As(err, &list) || len(list) == 0 || !strings.Contains(list[0].Msg, fmt.Sprintf("no column for %d item(s)", f.NumItems())) {
+		return err
+	}
+	return append(list, cxm.Error{File: name, Line: 1, Column: 1,
+		Msg: fmt.Sprintf("no statement of %s has a column: save the file as CSV separated by commas (not semicolons or tabs), with the statement ids of this framework in the first row", f.ID)})
 }
 
 // importAttributes matches the file's attribute columns with a's closed

@@ -170,6 +170,12 @@ func importResponsesAPI(t *testing.T, e *env) {
 	checkImportErrors(t, "a question twice", status, out, []importError{
 		{1, len(h4[:strings.Index(h4, "DEPARTMENT")]) + 1, "header: columns \"department\" and \"DEPARTMENT\" both name the question department: keep one"},
 	})
+	semi := strings.ReplaceAll(header, ",", ";") + "\n" + strings.ReplaceAll(responseRow("p1;Sales", len(items), "3"), ",", ";") + "\n"
+	status, out = post(cxm.RoleAdmin, "text/csv", semi)
+	checkImportErrors(t, "semicolons", status, out, []importError{
+		{1, 1, "header: no column for 24 item(s) of framework temkin-four: " + strings.Join(items, ", ")},
+		{1, 1, "no statement of temkin-four has a column: save the file as CSV separated by commas (not semicolons or tabs), with the statement ids of this framework in the first row"},
+	})
 	status, out = post(cxm.RoleAdmin, "text/csv", "")
 	checkImportErrors(t, "empty", status, out, []importError{{1, 1, "file is empty: expected a header row naming the columns"}})
 	status, out = post(cxm.RoleAdmin, "text/csv", header+"\n")
