@@ -41,6 +41,7 @@ type Reader struct {
 	rows    int
 	errs    cxm.ErrorList
 	extra   int // errors beyond MaxErrors
+	check   func(score.Response, func(attr int, msg string))
 }
 
 // NewReader reads and checks the header. name is used in error positions.
@@ -136,6 +137,23 @@ func (rd *Reader) readHeader() error {
 	return nil
 }
 
+// SetCheck has check called for every row read, even after errors in
+// earlier rows, so that its problems are reported with the others (the
+// callback of Each is called only while there are none). check may change
+// the row's attribute values in place (to a list's spelling, say); report
+// places a problem at attribute attr's field of the row, or with attr -1
+// at the row's start.
+func (rd *Reader) SetCheck(check func(r score.Response, report func(attr int, msg string))) {
+	rd.check = check
+}
+
+// HeaderError is a problem with attribute column attr of the header; call
+// it before Each (the position is read from the last row read).
+func (rd *Reader) HeaderError(attr int, msg string) cxm.Error {
+	line, column := rd.csv.FieldPos(rd.attrCol[attr])
+	return cxm.Error{File: rd.name, Line: line, Column: column, Msg: "header: " + msg}
+}
+
 // Attributes returns the names of the attribute columns, in file order.
 func (rd *Reader) Attributes() []string { return rd.attrs }
 
@@ -190,6 +208,18 @@ func (rd *Reader) Each(fn func(score.Response) error) error {
 		}
 		for i, col := range rd.attrCol {
 			rd.values[i] = strings.TrimSpace(rec[col])
+		}
+		if rd.check != nil {
+			n := len(rd.errs) + rd.extra
+			rd.check(score.Response{Answers: rd.answers, Attrs: rd.values}, func(attr int, msg string) {
+				if attr < 0 {
+					line, _ := rd.csv.FieldPos(0)
+					rd.add(cxm.Error{File: rd.name, Line: line, Column: 1, Msg: fmt.Sprintf("row %d: %s", row, msg)})
+					return
+				}
+				rd.fieldError(row, rd.attrCol[attr], "%s", msg)
+			})
+			ok = ok && len(rd.errs)+rd.extra == n
 		}
 		if !ok || len(rd.errs) > 0 {
 			continue // after an error nothing will be scored; keep checking only

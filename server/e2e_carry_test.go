@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -109,19 +107,19 @@ func TestPlanAcrossWavesInBrowser(t *testing.T) {
 	b.open(fmt.Sprintf("/assessments/%d/plan", second))
 	b.contains("Carried on from CX pulse 2027")
 	b.contains("Carried “Run a customer day” over from wave 1 to wave 2")
-	b.both("carry-plan-open")
+	b.both("carry-plan-open", true)
 	b.open(fmt.Sprintf("/assessments/%d/plan", first))
 	b.contains("This plan continues in CX pulse 2027 – wave 2")
 	if n := b.count(`main form, main input, main select`); n != 0 {
 		t.Errorf("wave 1's plan page still has %d form controls", n)
 	}
-	b.both("carry-plan-earlier")
+	b.both("carry-plan-earlier", true)
 	b.open(fmt.Sprintf("/assessments/%d/workshop?c=1", first))
 	b.contains("The plan continues in CX pulse 2027 – wave 2: add decisions to it there.")
 	if n := b.count(`form[action$="/workshop/decisions"]`); n != 0 {
 		t.Errorf("wave 1's workshop still takes decisions")
 	}
-	b.both("carry-workshop-earlier")
+	b.both("carry-workshop-earlier", true)
 
 	// Wave 2 is answered and closed from its dashboard: re-targeted.
 	e.respond(second, carryWave2...)
@@ -132,102 +130,10 @@ func TestPlanAcrossWavesInBrowser(t *testing.T) {
 	b.contains("Target reached in wave 2: Customer voice scores 85.0, the target was 70 (High).")
 	b.contains("No longer proposed in wave 2: Leadership is now at stage Low")
 	b.contains("Re-targeted the plan from the results of wave 2")
-	b.both("carry-plan-retargeted")
+	b.both("carry-plan-retargeted", true)
 	b.open(fmt.Sprintf("/assessments/%d/progress", second))
 	b.contains("The overall stage fell from Middle to Low. The weakest link was Leadership (50.0), jointly with others; it is now Leadership (30.0).")
 	b.contains("Of the 9 steps in the plan: 1 done, 0 doing, 1 dropped, 7 still to do.")
-	b.both("carry-progress")
+	b.both("carry-progress", true)
 	t.Logf("screenshots in %s", shots)
-}
-
-// browserTab drives one Chromium tab for the tests of this package.
-type browserTab struct {
-	t           *testing.T
-	tab         context.Context
-	base, shots string
-}
-
-func (b browserTab) do(steps ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	if err := chromedp.Do(b.tab, steps...); err != nil {
-		b.t.Fatal(err)
-	}
-}
-
-func (b browserTab) text() string {
-	b.t.Helper()
-	s, err := chromedp.Run(b.tab, chromedp.Evaluate[string](`document.body.innerText`))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return s
-}
-
-func (b browserTab) count(sel string) int {
-	b.t.Helper()
-	n, err := chromedp.Run(b.tab, chromedp.Evaluate[int](fmt.Sprintf(`document.querySelectorAll(%q).length`, sel)))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return n
-}
-
-func (b browserTab) contains(s string) {
-	b.t.Helper()
-	if page := b.text(); !strings.Contains(page, s) {
-		b.t.Errorf("the page does not say %q:\n%s", s, page)
-	}
-}
-
-// click clicks a button or link and checks the status of the page it leads to.
-func (b browserTab) click(sel string, status int64) {
-	b.t.Helper()
-	res, err := chromedp.RunResponse(b.tab, chromedp.Click(chromedp.CSS(sel)))
-	if err != nil {
-		b.t.Fatalf("clicking %s: %v", sel, err)
-	}
-	if res.Status != status {
-		b.t.Fatalf("clicking %s: status %d, want %d:\n%s", sel, res.Status, status, b.text())
-	}
-}
-
-func (b browserTab) open(path string) {
-	b.t.Helper()
-	res, err := chromedp.Run(b.tab, chromedp.NavigateResponse(b.base+path))
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	if res.Status != http.StatusOK {
-		b.t.Fatalf("GET %s: %d\n%s", path, res.Status, b.text())
-	}
-}
-
-// both takes a full-page screenshot at 1280 px and at 390 px, checking that
-// neither scrolls sideways.
-func (b browserTab) both(name string) {
-	b.t.Helper()
-	for _, size := range []struct {
-		suffix string
-		view   chromedp.Action[chromedp.Void]
-	}{
-		{"desktop", chromedp.EmulateViewport(1280, 900)},
-		{"phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile)},
-	} {
-		b.do(size.view, chromedp.Reload())
-		w, err := chromedp.Run(b.tab, chromedp.Evaluate[[]int](`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`))
-		if err != nil {
-			b.t.Fatal(err)
-		}
-		if w[0] > w[1] {
-			b.t.Errorf("%s at %s scrolls sideways: %d px of content in %d px", name, size.suffix, w[0], w[1])
-		}
-		png, err := chromedp.Run(b.tab, chromedp.FullScreenshot(100))
-		if err != nil {
-			b.t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(b.shots, name+"-"+size.suffix+".png"), png, 0o644); err != nil {
-			b.t.Fatal(err)
-		}
-	}
-	b.do(chromedp.EmulateViewport(1280, 900), chromedp.Reload())
 }

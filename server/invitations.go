@@ -1,10 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"html/template"
 	"io"
 	"net/http"
 	"strconv"
@@ -182,8 +185,8 @@ func (s *Server) remindersForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 // invitationsForm: POST /assessments/{id}/invitations. action=links
-// downloads the new links (a CSV of one column: nothing pairs a link with a
-// person); action=sealed queues sealed invitations to the addresses pasted
+// answers with a page holding the new links, the only copy (renderLinks);
+// action=sealed queues sealed invitations to the addresses pasted
 // or uploaded.
 func (s *Server) invitationsForm(w http.ResponseWriter, r *http.Request) error {
 	a, err := s.assessment(r)
@@ -217,16 +220,35 @@ func (s *Server) invitationsForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// The links exist only now: only their hashes are stored.
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="links-%d.csv"`, a.ID))
-	cw := csvsafe.NewWriter(w)
-	cw.Write([]string{"link"})
+	return s.renderLinks(w, r, a, links)
+}
+
+// linksView is the page that hands over new links: the only copy.
+type linksView struct {
+	A        cxm.Assessment
+	Links    []invitationLink
+	CSV      template.URL // the download, inside the page: nothing kept to serve it later
+	Filename string
+}
+
+// renderLinks answers the "Create links" form with a page that says how
+// many were made and that it is the only copy: the links are in this one
+// response (a list, and a CSV download as a data: address inside the page)
+// and nowhere else, since only their hashes are stored.
+func (s *Server) renderLinks(w http.ResponseWriter, r *http.Request, a cxm.Assessment, links []invitationLink) error {
+	var buf bytes.Buffer
+	cw := csvsafe.NewWriter(&buf)
+	cw.Write([]string{"link"}) // one column: nothing pairs a link with a person
 	for _, l := range links {
 		cw.Write([]string{l.URL})
 	}
 	cw.Flush()
-	return cw.Error()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	v := linksView{A: a, Links: links, Filename: fmt.Sprintf("links-%d.csv", a.ID),
+		CSV: template.URL("data:text/csv;charset=utf-8;base64," + base64.StdEncoding.EncodeToString(buf.Bytes()))}
+	return s.render(w, r, http.StatusOK, "links.html", fmt.Sprintf("%d links created", len(links)), v)
 }
 
 // addressHeaders are column names that hold addresses, compared without

@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -103,8 +102,8 @@ func TestSealedInvitationsAPI(t *testing.T) {
 	}
 }
 
-// TestInvitationForms: the dashboard's forms. Links come as a one-column
-// download; a CSV with a "Name,E-mail" header is queued as sealed
+// TestInvitationForms: the dashboard's forms. Links come on a page that
+// says how many and that it is the only copy, with a one-column download; a CSV with a "Name,E-mail" header is queued as sealed
 // invitations; the reminder button queues one reminder per address sent.
 func TestInvitationForms(t *testing.T) {
 	e := newEnv(t, testdb.SQLite)
@@ -137,9 +136,21 @@ func TestInvitationForms(t *testing.T) {
 	resp := post(map[string]string{"action": "links", "count": "4"}, "")
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
-	if resp.StatusCode != 200 || err != nil || len(rows) != 5 || len(rows[0]) != 1 || rows[0][0] != "link" {
-		t.Fatalf("links: %d %v %q", resp.StatusCode, err, b)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+		t.Fatalf("links: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	// A page that says how many, that it is the only copy, with the download.
+	for _, want := range []string{"<h1>4 links created</h1>", "Download them now: this page is the only copy.", "Download the 4 links (links-"} {
+		if !strings.Contains(string(b), want) {
+			t.Fatalf("the links page does not say %q:\n%s", want, b)
+		}
+	}
+	rows := LinksFromPage(t, string(b))
+	if len(rows) != 5 || len(rows[0]) != 1 || rows[0][0] != "link" {
+		t.Fatalf("links download: %q", rows)
+	}
+	if n, _ := e.db.ListInvitations(context.Background(), id); len(n) != 4 {
+		t.Fatalf("%d invitations stored, want 4", len(n))
 	}
 	resp = post(map[string]string{"action": "sealed"}, "Name,E-mail\nAnn,ann@x.org\nBo,bo@x.org\nCy,cy@x.org\n")
 	resp.Body.Close()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/store"
 )
 
 // The OpenAPI 3 document is built from the route table, so no route can be
@@ -84,6 +85,13 @@ var apiDocs = map[string]struct {
 		"attributes": schema{"type": "object", "additionalProperties": str},
 		"answers":    schema{"type": "object", "additionalProperties": schema{"type": []string{"integer", "null"}}},
 	}), "", 201, obj([]string{"status"}, schema{"status": str}), ""},
+	"POST /api/v1/assessments/{id}/responses": {schema{"type": "string", "description": "a response file (shared/spec/scoring.md §2): a header of statement ids, question names and an optional respondent column; one response a row; at most " + strconv.Itoa(MaxImportRows) + " rows. A bad file is refused whole (400) with every problem in details: line, column (character) and a message naming the row and column"}, "text/csv",
+		201, obj([]string{"imported"}, schema{"imported": integer}), ""},
+	"GET /api/v1/assessments/{id}/imports": {nil, "", 200, obj([]string{"imports"}, schema{"imports": arr(obj([]string{"by", "at", "responses"}, schema{
+		"by": str, "at": schema{"type": "string", "format": "date-time"}, "responses": integer}))}), ""},
+	"GET /api/v1/assessments/{id}/welcome": {nil, "", 200, obj([]string{"welcome"}, schema{"welcome": str}), ""},
+	"PUT /api/v1/assessments/{id}/welcome": {obj([]string{"welcome"}, schema{"welcome": schema{"type": "string", "maxLength": store.MaxWelcome}}), "",
+		200, obj([]string{"welcome"}, schema{"welcome": str}), ""},
 	"GET /api/v1/users":                         {nil, "", 200, arr(ref("User")), ""},
 	"GET /api/v1/assessments/{id}/plan":         {nil, "", 200, obj([]string{"steps"}, schema{"steps": arr(ref("PlanStep"))}), ""},
 	"POST /api/v1/assessments/{id}/plan":        {obj(nil, schema{}), "", 200, obj([]string{"steps"}, schema{"steps": arr(ref("PlanStep"))}), ""},

@@ -175,6 +175,10 @@ var flashes = map[string]string{
 	"deleted":          "The assessment is deleted, with its responses, invitations, plan and results.",
 	"password-changed": "Your password is changed. Your other sessions have ended.",
 	"password-set":     "Your new password is set. Log in with it.",
+	// Preview, welcome text, imports (preview.go, imports.go)
+	"imported":          "The responses are imported: they count like submitted ones.",
+	"preview-submitted": "In the survey this button submits the answers and shows the thank-you page. This is a preview: nothing was stored.",
+	"welcome-saved":     "The welcome text is saved: respondents see it at the top of the survey.",
 }
 
 // redirect after a successful form POST (post/redirect/get), with one of

@@ -54,6 +54,9 @@ type surveyView struct {
 	DontKnow   bool
 	Last       bool
 	Error      string
+	Welcome    []string // the assessment's welcome text, on the first part
+	Preview    bool     // the facilitator's preview: nothing is stored
+	ID         int64    // the assessment, for the preview's form
 }
 
 func (s *Server) parts(f *cxm.Framework, a cxm.Assessment, d cxm.Draft) []surveyPart {
@@ -151,6 +154,14 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 		Token: r.PathValue("token"), Framework: f.Name, Assessment: a.Name,
 		Part: parts[i], Index: i, Parts: len(parts), Answered: len(d.Answers) + len(d.DontKnow), Total: f.NumItems(),
 		Options: scaleOptions(f.Scale), DontKnow: f.Scale.AllowUnknown, Last: i == len(parts)-1, Error: msg,
+		Preview: r.PathValue("token") == "", ID: a.ID,
+	}
+	if i == 0 {
+		text, err := s.db.Welcome(r.Context(), a.ID)
+		if err != nil {
+			return err
+		}
+		v.Welcome = welcomeParagraphs(text)
 	}
 	return s.render(w, r, status, "respond.html", a.Name, v)
 }

@@ -25,6 +25,9 @@ func (s *Server) routeTable() []route {
 		page("POST", "/assessments/{id}/reminders", runner, s.remindersForm),
 		page("POST", "/assessments/{id}/close", runner, s.closeForm),
 		page("POST", "/assessments/{id}/reopen", runner, s.reopenForm),
+		page("GET", "/assessments/{id}/preview", anyUser, s.previewPage),
+		page("POST", "/assessments/{id}/welcome", runner, s.welcomeForm),
+		page("POST", "/assessments/{id}/responses", runner, s.importForm).upload(importLimit),
 		page("GET", "/frameworks", anyUser, s.frameworksPage),
 		page("POST", "/frameworks", runner, s.uploadFrameworkForm).upload(frameworkLimit),
 		page("GET", "/frameworks/{id}/{version}", anyUser, s.frameworkPage),
@@ -96,6 +99,10 @@ func (s *Server) routeTable() []route {
 		api("GET", "/api/v1/assessments/{id}/participation", anyUser, "Who has answered: counts, never a figure (scoring.md 4.12)", s.apiParticipation),
 		api("POST", "/api/v1/assessments/{id}/close", runner, "Close an assessment: no more responses; makes its release", s.apiClose),
 		api("POST", "/api/v1/assessments/{id}/reopen", runner, "Reopen a closed assessment without a release", s.apiReopen),
+		api("POST", "/api/v1/assessments/{id}/responses", runner, "Import responses collected elsewhere: a CSV (text/csv, scoring.md §2) into an open assessment, all or nothing", s.apiImportResponses).max(importLimit),
+		api("GET", "/api/v1/assessments/{id}/imports", anyUser, "The imports of responses: how many, by whom, when (never which rows)", s.apiImports),
+		api("GET", "/api/v1/assessments/{id}/welcome", anyUser, "The welcome text shown at the top of the survey", s.apiWelcome),
+		api("PUT", "/api/v1/assessments/{id}/welcome", runner, "Set the welcome text shown at the top of the survey (empty removes it)", s.apiSetWelcome),
 		api("POST", "/api/v1/responses/{token}", respondent, "Submit the answers of an invitation (once)", s.apiSubmit).max(answersLimit),
 
 		// API: from results to action

@@ -102,6 +102,15 @@ var wantAccess = map[string]access{
 	"POST /users/{id}/reset-link":        adminOnly,
 	"GET /reset/{token}":                 public,
 	"POST /reset/{token}":                public,
+
+	// Preview, welcome text, imported responses
+	"GET /assessments/{id}/preview":           anyUser,
+	"POST /assessments/{id}/welcome":          runner,
+	"POST /assessments/{id}/responses":        runner,
+	"POST /api/v1/assessments/{id}/responses": runner,
+	"GET /api/v1/assessments/{id}/imports":    anyUser,
+	"GET /api/v1/assessments/{id}/welcome":    anyUser,
+	"PUT /api/v1/assessments/{id}/welcome":    runner,
 }
 
 func TestRouteAccess(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
 	"github.com/cxmhq/cxm/score"
+	"github.com/cxmhq/cxm/store"
 )
 
 type assessmentsView struct {
@@ -250,6 +251,8 @@ type dashboardView struct {
 	Charts       dashboardCharts // for screens and print
 	Narrow       dashboardCharts // for phones
 	Mail         mailView        // sealed invitations: configured, and their state
+	Welcome      string          // shown at the top of the survey
+	Imports      []store.ResponseImport
 	// Without a release: participation only, and when figures will appear.
 	P           score.Participation
 	ByAttribute []participationRows

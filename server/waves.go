@@ -76,7 +76,12 @@ func (s *Server) nextWave(ctx context.Context, a cxm.Assessment, name string) (i
 		}
 		return 0, err
 	}
-	return id, nil
+	// The next wave greets respondents as this one did.
+	text, err := s.db.Welcome(ctx, a.ID)
+	if err != nil || text == "" {
+		return id, err
+	}
+	return id, s.db.SetWelcome(ctx, id, text)
 }
 
 func (s *Server) apiNextWave(w http.ResponseWriter, r *http.Request) error {
