@@ -25,6 +25,7 @@ func (s *Server) routeTable() []route {
 		page("POST", "/assessments/{id}/reminders", runner, s.remindersForm),
 		page("POST", "/assessments/{id}/close", runner, s.closeForm),
 		page("POST", "/assessments/{id}/reopen", runner, s.reopenForm),
+		page("POST", "/assessments/{id}/open-question", runner, s.openQuestionForm),
 		page("GET", "/frameworks", anyUser, s.frameworksPage),
 		page("POST", "/frameworks", runner, s.uploadFrameworkForm).upload(frameworkLimit),
 		page("GET", "/frameworks/{id}/{version}", anyUser, s.frameworkPage),
@@ -74,6 +75,8 @@ func (s *Server) routeTable() []route {
 		api("GET", "/api/v1/assessments/{id}/participation", anyUser, "Who has answered: counts, never a figure (scoring.md 4.12)", s.apiParticipation),
 		api("POST", "/api/v1/assessments/{id}/close", runner, "Close an assessment: no more responses; makes its release", s.apiClose),
 		api("POST", "/api/v1/assessments/{id}/reopen", runner, "Reopen a closed assessment without a release", s.apiReopen),
+		api("PUT", "/api/v1/assessments/{id}/open-question", runner, "Change the open question (\"\" for none) while open and without responses", s.apiSetOpenQuestion),
+		api("GET", "/api/v1/assessments/{id}/comments", anyUser, "The answers to the open question, as taken into the release (shuffled; none below k)", s.apiComments),
 		api("POST", "/api/v1/responses/{token}", respondent, "Submit the answers of an invitation (once)", s.apiSubmit).max(answersLimit),
 
 		// API: from results to action
