@@ -105,6 +105,9 @@ func (db *DB) CreateAssessment(ctx context.Context, a *cxm.Assessment) (int64, e
 			org, a.Name, a.FrameworkID, a.FrameworkVersion, string(attrJSON), a.MinGroup, prev, created).Scan(&id); err != nil {
 			return err
 		}
+		if a.OpenQuestion == "" {
+			return nil
+		}
 		return putOpenQuestion(ctx, tx, id, a.OpenQuestion) // comments.go
 	})
 	if err != nil {
