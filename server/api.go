@@ -541,13 +541,6 @@ func validateSubmission(f *cxm.Framework, a cxm.Assessment, in submission) (cxm.
 			}
 		}
 	}
-	if len(out.Answers) == countNoAnswers(out.Answers) {
-		// An empty response would count as a respondent while adding to no
-		// figure (issue 8); one answer is enough (docs/scoring.md).
-		return out, badField("answers", "these answers answer no statement: give at least one answer from %d to %d "+
-			"(a statement left out or null is not answered, and attributes alone are not a response); nothing was stored and the invitation can still be used",
-			f.Scale.Min, f.Scale.Max)
-	}
 	allowed := map[string]cxm.Attribute{}
 	for _, at := range a.Attributes {
 		allowed[at.Name] = at
@@ -562,6 +555,13 @@ func validateSubmission(f *cxm.Framework, a cxm.Assessment, in submission) (cxm.
 			return out, err
 		}
 		out.Attributes[name] = v
+	}
+	if len(out.Answers) == countNoAnswers(out.Answers) {
+		// An empty response would count as a respondent while adding to no
+		// figure (issue 8); one answer is enough (docs/scoring.md).
+		return out, badField("answers", "these answers answer no statement: give at least one answer from %d to %d "+
+			"(a statement left out or null is not answered, and attributes alone are not a response); nothing was stored and the invitation can still be used",
+			f.Scale.Min, f.Scale.Max)
 	}
 	return out, nil
 }

@@ -206,5 +206,3 @@ func abs(x int64) int64 {
 	}
 	return x
 }
-
-
