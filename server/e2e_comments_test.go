@@ -8,7 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
+	"slices"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -68,13 +68,44 @@ func TestCommentsInBrowser(t *testing.T) {
 	b := &e2eTab{t: t, ctx: tctx, shots: shots}
 	b.do(chromedp.EmulateViewport(1280, 900))
 
+	// The facilitator sees the open question on the new-assessment form
+	// and on the dashboard, where it can change until the first response.
+	const question = "What one thing should we change first?"
+	b.navigate(ts.URL+"/login", http.StatusOK)
+	b.do(chromedp.SendKeys(chromedp.CSS("#email"), email), chromedp.SendKeys(chromedp.CSS("#password"), password))
+	b.submit(`main form button[type=submit]`, http.StatusOK)
+	if v := e2eRun(b, chromedp.Evaluate[string](`document.querySelector('#a-question').value`)); v != server.DefaultOpenQuestion {
+		t.Errorf("the new-assessment form proposes %q", v)
+	}
+	dash := fmt.Sprintf("%s/assessments/%d", ts.URL, created.ID)
+	openManage := func() { e2eRun(b, chromedp.Evaluate[bool](`document.querySelector('details.manage').open = true`)) }
+	b.navigate(dash, http.StatusOK)
+	openManage()
+	b.do(chromedp.Clear(chromedp.CSS(`#oq`)), chromedp.SendKeys(chromedp.CSS(`#oq`), question))
+	b.submit(`.open-question-form button`, http.StatusOK)
+	b.contains("Answers to the open question (“" + question + "”) are shown with the results")
+	shotMain := func(name string) {
+		t.Helper()
+		png := e2eRun(b, chromedp.Screenshot(chromedp.CSS(`main`)))
+		if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	openManage()
+	shotMain("comments-open-dashboard-1280.png")
+	b.phone(func() {
+		openManage()
+		b.noHorizontalScroll()
+		shotMain("comments-open-dashboard-390.png")
+	})
+
 	// A respondent clicks through without answering, then submits.
 	b.navigate(invs.Invitations[0].URL, http.StatusOK)
 	for range 3 {
 		b.submit(`button[value=next]`, http.StatusOK)
 	}
 	b.contains("Part 4 of 4")
-	b.contains(server.DefaultOpenQuestion + " (optional)")
+	b.contains(question + " (optional)")
 	b.contains("Please do not write names")
 	b.submit(`button[value=submit]`, http.StatusBadRequest)
 	b.contains("You have not answered any statement yet")
@@ -102,10 +133,8 @@ func TestCommentsInBrowser(t *testing.T) {
 	}
 	api(fmt.Sprintf("/api/v1/assessments/%d/close", created.ID), nil, 200)
 
-	b.navigate(ts.URL+"/login", http.StatusOK)
-	b.do(chromedp.SendKeys(chromedp.CSS("#email"), email), chromedp.SendKeys(chromedp.CSS("#password"), password))
-	b.submit(`main form button[type=submit]`, http.StatusOK)
-	b.navigate(fmt.Sprintf("%s/assessments/%d#comments-h", ts.URL, created.ID), http.StatusOK)
+	b.navigate(dash, http.StatusOK)
+	b.contains("“" + question + "”")
 	b.contains("Comments")
 	b.contains("6 answers to the open question, word for word, in random order")
 	b.contains("Call customers back <b>the same day</b>.") // shown as text, not markup
@@ -129,7 +158,19 @@ func TestCommentsInBrowser(t *testing.T) {
 		b.noHorizontalScroll()
 		shotComments("comments-dashboard-390.png")
 	})
-	if strings.Contains(b.text(), "By department") {
-		t.Error("unexpected breakdown")
+	// The printable report: the same comments in the same order.
+	b.navigate(dash+"/report", http.StatusOK)
+	items := e2eRun(b, chromedp.Evaluate[[]string](`[...document.querySelectorAll('ol.comments li')].map(l => l.innerText)`))
+	if len(items) != 6 || !slices.Contains(items, "Call customers back <b>the same day</b>.") {
+		t.Errorf("the report lists %q", items)
 	}
+	shotReport := func(name string) {
+		t.Helper()
+		png := e2eRun(b, chromedp.Screenshot(chromedp.CSS(`section#comments`)))
+		if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shotReport("comments-report-1280.png")
+	b.phone(func() { shotReport("comments-report-390.png") })
 }
