@@ -67,6 +67,11 @@ func (s *Server) closeAssessment(ctx context.Context, a cxm.Assessment) error {
 	if err != nil || !released {
 		return err
 	}
+	// The release took the comments and deleted their rows (overwritten:
+	// secure_delete); the WAL's old frames of them go too (comments.go).
+	if err := s.db.TruncateWAL(ctx); err != nil {
+		return err
+	}
 	res, f, err := s.results(ctx, a, nil)
 	if err != nil {
 		return err

@@ -88,8 +88,8 @@ func (s *Server) routeTable() []route {
 		api("POST", "/api/v1/assessments/{id}/next-wave", runner, "Start the next wave of a closed assessment", s.apiNextWave),
 		api("GET", "/api/v1/assessments/{id}/compare", anyUser, "Compare with an earlier wave (scoring.md §5.2)", s.apiCompare),
 		api("GET", "/api/v1/assessments/{id}/benchmark", anyUser, "Position among peers (scoring.md §5.3)", s.apiBenchmark),
-		api("GET", "/api/v1/assessments/{id}/export.xlsx", anyUser, "The workbook: Summary, Competencies, Items, Groups, Plan", s.exportXLSX),
-		api("GET", "/api/v1/assessments/{id}/export/{file}", anyUser, "One table as CSV: competencies.csv, items.csv, groups.csv or plan.csv", s.exportCSV),
+		api("GET", "/api/v1/assessments/{id}/export.xlsx", anyUser, "The workbook: Summary, Competencies, Items, Groups, Plan, Comments", s.exportXLSX),
+		api("GET", "/api/v1/assessments/{id}/export/{file}", anyUser, "One table as CSV: competencies.csv, items.csv, groups.csv, plan.csv or comments.csv", s.exportCSV),
 		api("GET", "/api/v1/assessments/{id}/report", anyUser, "The self-contained, printable HTML report", s.exportReport),
 	}
 }
