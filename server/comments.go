@@ -2,11 +2,14 @@ package server
 
 import (
 	"context"
+	crand "crypto/rand"
 	"errors"
 	"fmt"
-	"log/slog"
+	"math/rand/v2"
 	"net/http"
+	"slices"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/cxmhq/cxm"
@@ -57,19 +60,104 @@ func commentInput(question, comment string) (string, error) {
 	return c, nil
 }
 
-// storeComment stores a comment after its response was committed, in a
-// transaction of its own (store.AddComment), so the two never share one.
-// The response stands whatever happens here: a comment that comes after
-// the assessment closed is dropped, and a failure is logged, not shown to
-// a respondent whose answers are in.
+// Comments are not written when they come: a comment's row written just
+// after its response would be tied to it by the order of transactions
+// (PostgreSQL's xmin, SQLite's WAL commits). They wait in memory, per
+// assessment, until k of them are waiting, and are then written together
+// in one transaction, shuffled: the row of a comment can only be placed
+// among k responses. Closing takes the waiting comments straight into the
+// release (never written as rows), and a clean stop writes what waits.
+// A crash loses the waiting comments (at most k-1 per assessment).
+
+// commentPool holds the comments waiting to be written.
+type commentPool struct {
+	mu      sync.Mutex
+	pending map[int64][]string
+}
+
+// add queues a comment and returns the batch to write when k are waiting.
+func (p *commentPool) add(id int64, text string, k int) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pending == nil {
+		p.pending = map[int64][]string{}
+	}
+	p.pending[id] = append(p.pending[id], text)
+	if len(p.pending[id]) < k {
+		return nil
+	}
+	batch := p.pending[id]
+	delete(p.pending, id)
+	return batch
+}
+
+// take removes and returns an assessment's waiting comments.
+func (p *commentPool) take(id int64) []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	batch := p.pending[id]
+	delete(p.pending, id)
+	return batch
+}
+
+// putBack returns comments that could not be written to the queue.
+func (p *commentPool) putBack(id int64, texts []string) {
+	if len(texts) == 0 {
+		return
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.pending == nil {
+		p.pending = map[int64][]string{}
+	}
+	p.pending[id] = append(p.pending[id], texts...)
+}
+
+// shuffled is texts in a random order (crypto-seeded).
+func shuffled(texts []string) []string {
+	var seed [32]byte
+	crand.Read(seed[:])
+	out := slices.Clone(texts)
+	rand.New(rand.NewChaCha8(seed)).Shuffle(len(out), func(i, j int) { out[i], out[j] = out[j], out[i] })
+	return out
+}
+
+// storeComment queues a comment whose response is committed, and writes
+// the batch it completes (store.AddComments). The response stands whatever
+// happens here: a batch that comes after the release is dropped, and one
+// that fails to be written waits for the next.
 func (s *Server) storeComment(ctx context.Context, a cxm.Assessment, comment string) {
 	if comment == "" {
 		return
 	}
-	err := s.db.AddComment(context.WithoutCancel(ctx), a.ID, comment)
-	if err != nil {
-		slog.Warn("a comment was not stored", "assessment", a.ID, "error", err)
+	batch := s.comments.add(a.ID, comment, max(a.MinGroup, 1))
+	if batch == nil {
+		return
 	}
+	err := s.db.AddComments(context.WithoutCancel(ctx), a.ID, shuffled(batch))
+	switch {
+	case errors.Is(err, cxm.ErrClosed):
+		s.log.Warn("comments came after the release and were dropped", "assessment", a.ID, "comments", len(batch))
+	case err != nil:
+		s.comments.putBack(a.ID, batch)
+		s.log.Warn("comments were not stored; they wait for the next batch", "assessment", a.ID, "error", err)
+	}
+}
+
+// FlushComments writes every waiting comment, a batch per assessment:
+// cxm serve calls it when it stops, after the last request.
+func (s *Server) FlushComments(ctx context.Context) error {
+	s.comments.mu.Lock()
+	pending := s.comments.pending
+	s.comments.pending = nil
+	s.comments.mu.Unlock()
+	var errs []error
+	for id, batch := range pending {
+		if err := s.db.AddComments(ctx, id, shuffled(batch)); err != nil && !errors.Is(err, cxm.ErrClosed) {
+			errs = append(errs, fmt.Errorf("comments of assessment %d: %w", id, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // commentsJSON is GET /comments's answer.

@@ -374,3 +374,59 @@ func TestCommentsWithheldBelowK(t *testing.T) {
 		})
 	}
 }
+
+// TestCommentsWaitForABatch: comments are written k at a time, shuffled,
+// never one by one after their response; closing takes the waiting ones
+// into the release, and a clean stop writes them.
+func TestCommentsWaitForABatch(t *testing.T) {
+	for _, engine := range testdb.Engines {
+		t.Run(engine, func(t *testing.T) {
+			e := newEnv(t, engine)
+			ctx := context.Background()
+			id := e.newAssessment(map[string]any{"name": "Batches", "framework": "temkin-four", "min_group": 5})
+			stored := func() int {
+				n, err := e.db.CountComments(ctx, id)
+				must(t, err)
+				return n
+			}
+			toks := e.invite(id, 11)
+			want := []int{0, 0, 0, 0, 5, 5, 5, 5, 5, 10, 10}
+			for i, tok := range toks {
+				body := map[string]any{"answers": fullAnswers(i), "comment": fmt.Sprintf("batch comment %d", i)}
+				if st, out := e.call("", "POST", "/api/v1/responses/"+tok, body); st != http.StatusCreated {
+					t.Fatalf("submit %d: %d %v", i, st, out)
+				}
+				if n := stored(); n != want[i] {
+					t.Fatalf("after %d comments, %d stored; want %d", i+1, n, want[i])
+				}
+			}
+			e.call(cxm.RoleFacilitator, "POST", "/api/v1/assessments/"+itoa64(id)+"/close", nil)
+			st, raw := e.raw(cxm.RoleViewer, "GET", "/api/v1/assessments/"+itoa64(id)+"/comments", "", nil)
+			if got := commentsOf(t, st, raw); len(got.Comments) != 11 || stored() != 0 {
+				t.Fatalf("the release has %d comments (want 11), %d rows left", len(got.Comments), stored())
+			}
+
+			// A clean stop writes the waiting comments; the release takes them.
+			other := e.newAssessment(map[string]any{"name": "Stop", "framework": "temkin-four", "min_group": 5})
+			for i, tok := range e.invite(other, 6) {
+				body := map[string]any{"answers": fullAnswers(i)}
+				if i < 2 {
+					body["comment"] = fmt.Sprintf("before the stop %d", i)
+				}
+				e.call("", "POST", "/api/v1/responses/"+tok, body)
+			}
+			if n, _ := e.db.CountComments(ctx, other); n != 0 {
+				t.Fatalf("%d comments written before a batch", n)
+			}
+			must(t, e.srv.FlushComments(ctx))
+			if n, _ := e.db.CountComments(ctx, other); n != 2 {
+				t.Fatalf("%d comments written at the stop, want 2", n)
+			}
+			e.call(cxm.RoleFacilitator, "POST", "/api/v1/assessments/"+itoa64(other)+"/close", nil)
+			st, raw = e.raw(cxm.RoleViewer, "GET", "/api/v1/assessments/"+itoa64(other)+"/comments", "", nil)
+			if got := commentsOf(t, st, raw); got.Withheld == nil || len(got.Comments) != 0 {
+				t.Fatalf("2 comments with k = 5: %s", raw)
+			}
+		})
+	}
+}

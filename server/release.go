@@ -63,8 +63,19 @@ func (s *Server) figures(ctx context.Context, at time.Time) store.MakeFigures {
 // responses (one transaction, store.CloseAssessment); a released assessment
 // without a plan then gets one generated from its release.
 func (s *Server) closeAssessment(ctx context.Context, a cxm.Assessment) error {
-	released, err := s.db.CloseAssessment(ctx, a.ID, s.cfg.Now().UTC(), s.figures(ctx, s.cfg.Now().UTC()))
+	// The comments waiting to be written go straight into the release
+	// (comments.go); without a release they wait on.
+	held := s.comments.take(a.ID)
+	figures := s.figures(ctx, s.cfg.Now().UTC())
+	released, err := s.db.CloseAssessment(ctx, a.ID, s.cfg.Now().UTC(), func(a cxm.Assessment, rs store.ResponseStream) (*store.Figures, error) {
+		fig, err := figures(a, rs)
+		if fig != nil {
+			fig.Comments = held
+		}
+		return fig, err
+	})
 	if err != nil || !released {
+		s.comments.putBack(a.ID, held)
 		return err
 	}
 	// The release took the comments and deleted their rows (overwritten:

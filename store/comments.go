@@ -14,8 +14,9 @@ import (
 
 // Open comments (issue 8, migration 0010). A comment is a respondent's
 // answer to the assessment's open question. It is stored apart from the
-// response (no response id, attributes, invitation or time; a random id)
-// by a transaction of its own, and shown only in the release (scoring.md
+// response (no response id, attributes, invitation or time; a random id),
+// in batches written by transactions of their own (the server writes k at
+// a time: server/comments.go), and shown only in the release (scoring.md
 // 4.12): closing takes the comments into the release, shuffled, and
 // deletes their rows, in the closing transaction.
 
@@ -82,47 +83,73 @@ func (db *DB) lockFor(mode string) string {
 	return ""
 }
 
-// AddComment stores one comment of an open assessment, in a transaction
-// of its own: the caller has committed the response first, so the two
-// never share a transaction. The assessment's row is locked for share, so
-// a comment that waited for a closing transaction sees it closed: then it
-// is cxm.ErrClosed and nothing is stored (a release holds every comment
-// its assessment will ever have).
-func (db *DB) AddComment(ctx context.Context, assessmentID int64, text string) error {
+// AddComments stores comments of an assessment without a release, in
+// one transaction of their own, in the order given (the caller shuffles a
+// batch). The assessment's row is locked for share, so a batch that waited
+// for a closing transaction sees its release: then it is cxm.ErrClosed and
+// nothing is stored (a release holds every comment its assessment will
+// ever have). An assessment closed without a release keeps its comments
+// for when it is released.
+func (db *DB) AddComments(ctx context.Context, assessmentID int64, texts []string) error {
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var status string
-		err := tx.QueryRowContext(ctx, "SELECT status FROM assessments WHERE id = $1"+db.lockFor("SHARE"), assessmentID).Scan(&status)
+		var released bool
+		err := tx.QueryRowContext(ctx, "SELECT id FROM assessments WHERE id = $1"+db.lockFor("SHARE"), assessmentID).Scan(new(int64))
 		if err != nil {
 			return notFound(err)
 		}
-		if status != string(cxm.StatusOpen) {
+		if err := tx.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM releases WHERE assessment_id = $1)", assessmentID).Scan(&released); err != nil {
+			return err
+		}
+		if released {
 			return cxm.ErrClosed
 		}
-		for range 8 {
-			res, err := tx.ExecContext(ctx, "INSERT INTO comments (id, assessment_id, comment) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
-				responseID(), assessmentID, text)
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil || n == 1 {
+		for _, text := range texts {
+			if err := insertComment(ctx, tx, assessmentID, text); err != nil {
 				return err
 			}
 		}
-		return errors.New("no free comment id after 8 draws")
+		return nil
 	})
 }
 
-// takeComments moves an assessment's comments into its release, in tx:
-// shuffled (crypto-seeded, so the order is neither submission order nor
-// the table's), withheld when there are 1 to k-1 of them, and deleted from
-// the comments table. An assessment without an open question and without
+// AddComment stores one comment (AddComments).
+func (db *DB) AddComment(ctx context.Context, assessmentID int64, text string) error {
+	return db.AddComments(ctx, assessmentID, []string{text})
+}
+
+// insertComment inserts one comment under a random id.
+func insertComment(ctx context.Context, tx *sql.Tx, assessmentID int64, text string) error {
+	for range 8 {
+		res, err := tx.ExecContext(ctx, "INSERT INTO comments (id, assessment_id, comment) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
+			responseID(), assessmentID, text)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
+			return err
+		}
+	}
+	return errors.New("no free comment id after 8 draws")
+}
+
+// CountComments counts the comments of an assessment stored and not yet
+// taken into a release (for tests and operations; no view shows it).
+func (db *DB) CountComments(ctx context.Context, assessmentID int64) (int, error) {
+	return db.count(ctx, "SELECT COUNT(*) FROM comments WHERE assessment_id = $1", assessmentID)
+}
+
+// takeComments moves an assessment's comments into its release, in tx,
+// with held (comments the caller holds and never stored): shuffled
+// (crypto-seeded, so the order is neither submission order nor the
+// table's), withheld when there are 1 to k-1 of them, and deleted from the
+// comments table. An assessment without an open question and without
 // comments gets no comments ("").
-func takeComments(ctx context.Context, tx *sql.Tx, a cxm.Assessment) error {
+func takeComments(ctx context.Context, tx *sql.Tx, a cxm.Assessment, held []string) error {
 	var q string
 	if err := tx.QueryRowContext(ctx, "SELECT question FROM open_questions WHERE assessment_id = $1", a.ID).Scan(&q); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	texts := []string{}
+	texts := append([]string{}, held...)
 	rows, err := tx.QueryContext(ctx, "SELECT comment FROM comments WHERE assessment_id = $1", a.ID)
 	if err != nil {
 		return err

@@ -34,6 +34,7 @@ type Figures struct {
 	Respondents int
 	Result      []byte
 	Scores      []CompetencyScore
+	Comments    []string // comments the caller holds, not stored yet, for the release (comments.go)
 }
 
 // ResponseStream hands every response of an assessment to fn, as
@@ -93,7 +94,7 @@ func (db *DB) CloseAssessment(ctx context.Context, id int64, at time.Time, figur
 		if err := putScores(ctx, tx, id, fig.Scores); err != nil {
 			return err
 		}
-		if err := takeComments(ctx, tx, a); err != nil {
+		if err := takeComments(ctx, tx, a, fig.Comments); err != nil {
 			return err
 		}
 		released = true

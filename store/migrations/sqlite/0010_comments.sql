@@ -2,14 +2,11 @@
 -- respondent's answer to it is a comment.
 --
 -- A comment is stored apart from the response: no response id, no
--- attributes, no invitation, no time, and a random id (so its place in the
--- table says nothing of when it came). It is written by a transaction of
--- its own after the response's (server.submit), so no row it writes shares
--- a transaction id (PostgreSQL's xmin) or a WAL commit (SQLite) with the
--- response. When the release is made (scoring.md 4.12) the comments are
--- taken into it, shuffled, and deleted from this table in the same
--- transaction: after that nothing in the database links a comment to the
--- time it was written.
+-- attributes, no invitation, no time, and a random id. Comments are
+-- written k at a time, shuffled, in transactions of their own
+-- (server/comments.go), never just after their response. When the release
+-- is made (scoring.md 4.12) the comments are taken into it, shuffled, and
+-- deleted from this table in the same transaction.
 CREATE TABLE open_questions (
     assessment_id INTEGER PRIMARY KEY REFERENCES assessments (id) ON DELETE CASCADE,
     question      TEXT NOT NULL
