@@ -77,6 +77,18 @@ func TestCommentsInBrowser(t *testing.T) {
 	if v := e2eRun(b, chromedp.Evaluate[string](`document.querySelector('#a-question').value`)); v != server.DefaultOpenQuestion {
 		t.Errorf("the new-assessment form proposes %q", v)
 	}
+	shotForm := func(name string) {
+		t.Helper()
+		png := e2eRun(b, chromedp.Screenshot(chromedp.CSS(`form[action="/assessments"]`)))
+		if err := os.WriteFile(filepath.Join(shots, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	shotForm("comments-new-assessment-1280.png")
+	b.phone(func() {
+		b.noHorizontalScroll()
+		shotForm("comments-new-assessment-390.png")
+	})
 	dash := fmt.Sprintf("%s/assessments/%d", ts.URL, created.ID)
 	openManage := func() { e2eRun(b, chromedp.Evaluate[bool](`document.querySelector('details.manage').open = true`)) }
 	b.navigate(dash, http.StatusOK)
