@@ -117,6 +117,7 @@ type Assessment struct {
 	MinGroup         int         `json:"min_group"`
 	Status           Status      `json:"status"`
 	PreviousID       int64       `json:"previous,omitempty"` // the wave before, 0 when none
+	OpenQuestion     string      `json:"open_question"`      // "" when none; read by store.OpenQuestion, not by Assessment
 	CreatedAt        time.Time   `json:"created_at"`
 	ClosedAt         *time.Time  `json:"closed_at,omitempty"`
 	// Released: the assessment has its release (scoring.md 4.12).
@@ -156,6 +157,7 @@ type Draft struct {
 	Attributes map[string]string `json:"attributes"`
 	Answers    map[string]int    `json:"answers"`
 	DontKnow   []string          `json:"dont_know,omitempty"`
+	Comment    string            `json:"comment,omitempty"` // the answer to the open question, if any
 }
 
 // StoredResponse is a submitted response as stored: anonymous, with the

@@ -33,7 +33,9 @@ func hostileFixture(t *testing.T) (report.Input, map[string]string) {
 			in.Assessment.Attributes[0].Values[i] = g.Value
 		}
 	}
-	return in, map[string]string{"plan.title": formula, "plan.owner": "-2+3", "plan.why": "\t=1+1", "groups.group": g.Value}
+	in.Comments.Texts[2] = "@" + formula
+	return in, map[string]string{"plan.title": formula, "plan.owner": "-2+3", "plan.why": "\t=1+1", "groups.group": g.Value,
+		"comments.comment": "@" + formula}
 }
 
 // TestCSVFormulaCells: no cell of any CSV table starts a formula, the
@@ -79,7 +81,7 @@ func TestCSVFormulaCells(t *testing.T) {
 func TestXLSXFormulaCells(t *testing.T) {
 	in, _ := hostileFixture(t)
 	x := openXLSX(t, in)
-	texts := map[string]bool{formula: true, "+" + formula: true, "@SUM(1+1)": true, "-2+3": true, "\t=1+1": true, "-" + formula: true}
+	texts := map[string]bool{formula: true, "+" + formula: true, "@SUM(1+1)": true, "-2+3": true, "\t=1+1": true, "-" + formula: true, "@" + formula: true}
 	seen := map[string]bool{}
 	for _, sheet := range x.GetSheetList() {
 		rows, err := x.GetRows(sheet, excelize.Options{RawCellValue: true})

@@ -95,6 +95,7 @@ type view struct {
 	MinPeers    int
 	ScaleText   string
 	Thresholds  string
+	Comments    *Comments          // nil: no open question
 	Sec         map[string]section // the sections shown, by key
 	Contents    []section
 }
@@ -316,6 +317,8 @@ func buildView(in *Input) *view {
 	add("changes", "Changes since the previous wave", v.HasWaves)
 	add("benchmark", "Position among peers", v.Bench != nil)
 	add("plan", "Improvement plan", true)
+	v.Comments = in.Comments
+	add("comments", "Comments", in.Comments != nil)
 	add("methods", "How the figures are made", true)
 	return v
 }

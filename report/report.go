@@ -29,6 +29,7 @@ type Input struct {
 	Waves        []Wave         // earlier waves of the series, oldest first, for the trend (may be empty)
 	Compare      []score.Change // against the previous wave (may be nil)
 	Benchmark    *Benchmark     // nil: no benchmark section
+	Comments     *Comments      // nil: the assessment asked no open question
 	Generated    time.Time
 }
 
@@ -47,8 +48,18 @@ type Benchmark struct {
 	Positions []score.PeerPosition
 }
 
+// Comments are the answers to the assessment's open question as its
+// release holds them: in the order shown (shuffled when the release was
+// made), never by group; Withheld when there were 1 to K-1 of them.
+type Comments struct {
+	Question string
+	K        int
+	Withheld bool
+	Texts    []string
+}
+
 // Tables lists the tables CSV writes, in the order of the workbook's sheets.
-var Tables = []string{"competencies", "items", "groups", "plan"}
+var Tables = []string{"competencies", "items", "groups", "plan", "comments"}
 
 // check refuses input a report cannot be made of.
 func (in *Input) check() error {

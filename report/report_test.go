@@ -82,7 +82,9 @@ func newFixture(t testing.TB, hostile bool) fixture {
 	}
 	deps := slices.Clone(departments)
 	org, name, owner, wave := "Northwind Insurance", "CX maturity 2025", "Dana Whitfield (HR)", "CX maturity 2024"
+	comment := "Keep the monthly customer panel."
 	if hostile {
+		comment = evil + " comment\"'&"
 		deps[4] = evil + " Sales"
 		org, name, owner, wave = evil+" Northwind", evil+" 2025", evil, evil+" 2024"
 	}
@@ -123,7 +125,11 @@ func newFixture(t testing.TB, hostile bool) fixture {
 		Waves:        []report.Wave{{Label: wave, Result: prev}},
 		Compare:      score.Compare(prev, cur),
 		Benchmark:    &report.Benchmark{Peers: np, Positions: pos},
-		Generated:    time.Date(2025, 4, 2, 10, 30, 0, 0, time.UTC),
+		Comments: &report.Comments{Question: "What one thing should we change?", K: 5, Texts: []string{
+			"Answer the phone faster.", "Fewer meetings,\nmore time with customers.", "Tell us what the survey changed.",
+			"Train new staff on our products.", "Ask customers before changing prices.", comment},
+		},
+		Generated: time.Date(2025, 4, 2, 10, 30, 0, 0, time.UTC),
 	}
 	fx := fixture{in: in}
 	shown := map[string]bool{}
@@ -236,7 +242,7 @@ func TestXLSX(t *testing.T) {
 	in, r := fx.in, fx.in.Result
 	x := openXLSX(t, in)
 
-	if got := x.GetSheetList(); !slices.Equal(got, []string{"Summary", "Competencies", "Items", "Groups", "Plan"}) {
+	if got := x.GetSheetList(); !slices.Equal(got, []string{"Summary", "Competencies", "Items", "Groups", "Plan", "Comments"}) {
 		t.Fatalf("sheets = %v", got)
 	}
 
@@ -471,7 +477,7 @@ func TestXLSXWithheld(t *testing.T) {
 	}
 	for _, sh := range report.SheetNames[1:] {
 		rows, _ := x.GetRows(sh)
-		if len(rows) != 2 || len(rows[0]) < 3 || !strings.Contains(strings.Join(rows[1], ""), "withheld") {
+		if len(rows) != 2 || len(rows[0]) < 2 || !strings.Contains(strings.Join(rows[1], ""), "withheld") {
 			t.Errorf("%s: want a header and a note row, got %q", sh, rows)
 		}
 	}
@@ -529,8 +535,8 @@ func TestCSV(t *testing.T) {
 	fx := newFixture(t, false)
 	in, r := fx.in, fx.in.Result
 	x := openXLSX(t, in)
-	sheets := map[string]string{"competencies": "Competencies", "items": "Items", "groups": "Groups", "plan": "Plan"}
-	if !slices.Equal(report.Tables, []string{"competencies", "items", "groups", "plan"}) {
+	sheets := map[string]string{"competencies": "Competencies", "items": "Items", "groups": "Groups", "plan": "Plan", "comments": "Comments"}
+	if !slices.Equal(report.Tables, []string{"competencies", "items", "groups", "plan", "comments"}) {
 		t.Fatalf("Tables = %v", report.Tables)
 	}
 	for _, table := range report.Tables {
@@ -799,7 +805,7 @@ func TestHTMLEscapes(t *testing.T) {
 		t.Error("the hostile names do not appear escaped")
 	}
 	text, _ := pageText(t, page)
-	if !strings.Contains(text, evil+" Northwind") || !strings.Contains(text, evil+" Sales") {
+	if !strings.Contains(text, evil+" Northwind") || !strings.Contains(text, evil+" Sales") || !strings.Contains(text, evil+" comment\"'&") {
 		t.Error("escaped names do not read back as text")
 	}
 	var buf bytes.Buffer
@@ -826,6 +832,49 @@ func TestHTMLWithheld(t *testing.T) {
 		if strings.Contains(text, c.Name) {
 			t.Errorf("withheld page names competency %s", c.Name)
 		}
+	}
+}
+
+// TestComments: the comments section lists the comments in the order
+// given (the release's), says when they are withheld or none, and is
+// absent without an open question; the tables follow.
+func TestComments(t *testing.T) {
+	fx := newFixture(t, false)
+	in := fx.in
+	text, _ := pageText(t, renderHTML(t, in))
+	at := strings.Index(text, "Answers to the open question “What one thing should we change?”")
+	if at < 0 {
+		t.Fatal("no comments section")
+	}
+	for _, c := range in.Comments.Texts {
+		c, _, _ = strings.Cut(c, "\n") // the page text folds lines
+		i := strings.Index(text[at:], c)
+		if i < 0 {
+			t.Fatalf("%q is not listed after the comment before it", c)
+		}
+		at += i + len(c)
+	}
+	_, rows := readCSV(t, in, "comments")
+	if len(rows) != 6 || rows[1]["#"] != "2" || rows[1]["comment"] != "Fewer meetings,\nmore time with customers." {
+		t.Errorf("comments.csv: %v", rows)
+	}
+
+	in.Comments = &report.Comments{Question: "Why?", K: 5, Withheld: true}
+	text, _ = pageText(t, renderHTML(t, in))
+	_, rows = readCSV(t, in, "comments")
+	if !strings.Contains(text, "Fewer than 5 comments: not shown") || len(rows) != 1 || rows[0]["comment"] != "Fewer than 5 comments: not shown." {
+		t.Errorf("withheld: %v", rows)
+	}
+	in.Comments = &report.Comments{Question: "Why?", K: 5, Texts: []string{}}
+	text, _ = pageText(t, renderHTML(t, in))
+	if !strings.Contains(text, "Nobody answered the open question.") {
+		t.Error("no comment is not said")
+	}
+	in.Comments = nil
+	text, _ = pageText(t, renderHTML(t, in))
+	_, rows = readCSV(t, in, "comments")
+	if strings.Contains(text, "Answers to the open question") || len(rows) != 1 || rows[0]["comment"] != "The assessment asked no open question." {
+		t.Errorf("without an open question: %v", rows)
 	}
 }
 

@@ -65,6 +65,8 @@ func buildTable(in *Input, name string) (*table, error) {
 		return groupsTable(in), nil
 	case "plan":
 		return planTable(in), nil
+	case "comments":
+		return commentsTable(in), nil
 	}
 	return nil, fmt.Errorf("report: unknown table %q (known: %s)", name, strings.Join(Tables, ", "))
 }
@@ -197,6 +199,35 @@ func planTable(in *Input) *table {
 			stageName(f, s.TargetStage), s.Owner, s.Due, string(s.Status), s.Custom)
 	}
 	return t
+}
+
+// commentsTable is the answers to the open question, one a row, in the
+// release's order; a note row when there are none to show.
+func commentsTable(in *Input) *table {
+	t := &table{Name: "Comments", Columns: []column{{"#", 6, false}, {"comment", 100, true}}}
+	c := in.Comments
+	switch {
+	case in.Result.Withheld:
+		return withheld(t, in.Result)
+	case c == nil:
+		t.add(nil, note("The assessment asked no open question."))
+	case c.Withheld:
+		t.add(nil, note(fmt.Sprintf("Fewer than %d comments: not shown.", c.K)))
+	case len(c.Texts) == 0:
+		t.add(nil, note("Nobody answered the open question."))
+	}
+	for i, text := range commentTexts(c, in.Result) {
+		t.add(i+1, text)
+	}
+	return t
+}
+
+// commentTexts are the comments a report shows: none while withheld.
+func commentTexts(c *Comments, r *score.Result) []string {
+	if c == nil || c.Withheld || r.Withheld {
+		return nil
+	}
+	return c.Texts
 }
 
 // summaryTable is the Summary sheet: key/value rows.

@@ -11,7 +11,7 @@ import (
 )
 
 // SheetNames are the workbook's sheets, in order.
-var SheetNames = []string{"Summary", "Competencies", "Items", "Groups", "Plan"}
+var SheetNames = []string{"Summary", "Competencies", "Items", "Groups", "Plan", "Comments"}
 
 // XLSX writes the workbook: the sheets Summary (key/value rows),
 // Competencies, Items, Groups and Plan (a bold header row, frozen, then one

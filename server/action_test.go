@@ -909,7 +909,7 @@ func exportsFlow(t *testing.T, e *env) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := x.GetSheetList(); !slices.Equal(got, report.SheetNames) || !slices.Equal(got, []string{"Summary", "Competencies", "Items", "Groups", "Plan"}) {
+		if got := x.GetSheetList(); !slices.Equal(got, report.SheetNames) || !slices.Equal(got, []string{"Summary", "Competencies", "Items", "Groups", "Plan", "Comments"}) {
 			t.Errorf("sheets %v", got)
 		}
 		var cells strings.Builder

@@ -210,6 +210,7 @@ type assessmentInput struct {
 	Organization     int64             `json:"organization"`
 	Attributes       []json.RawMessage `json:"attributes"`
 	MinGroup         int               `json:"min_group"`
+	OpenQuestion     *string           `json:"open_question"` // nil: DefaultOpenQuestion; "": none (comments.go)
 }
 
 // attributesInput is an assessment's attributes as read from the API or
@@ -233,6 +234,11 @@ func (s *Server) newAssessment(ctx context.Context, in assessmentInput, attrs *a
 	if a.MinGroup < score.MinMinGroup || a.MinGroup > 1000 {
 		return nil, badField("min_group", "min_group must be from %d to 1000, not %d", score.MinMinGroup, a.MinGroup)
 	}
+	q, err := openQuestionInput(in.OpenQuestion)
+	if err != nil {
+		return nil, err
+	}
+	a.OpenQuestion = q
 	if in.Framework == "" {
 		return nil, badField("framework", "name a framework id, e.g. temkin-four")
 	}
@@ -339,7 +345,12 @@ func (s *Server) apiAssessment(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, assessmentJSON(a))
+	if a.OpenQuestion, err = s.db.OpenQuestion(r.Context(), a.ID); err != nil {
+		return err
+	}
+	out := assessmentJSON(a)
+	out["open_question"] = a.OpenQuestion // comments.go; "" when none
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -438,6 +449,9 @@ func (s *Server) invitationFor(ctx context.Context, token string) (cxm.Invitatio
 	if err != nil {
 		return inv, a, nil, err
 	}
+	if a.OpenQuestion, err = s.db.OpenQuestion(ctx, a.ID); err != nil {
+		return inv, a, nil, err
+	}
 	f, err := s.framework(ctx, a.FrameworkID, a.FrameworkVersion)
 	return inv, a, f, err
 }
@@ -456,8 +470,13 @@ func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 	var body struct {
 		Attributes map[string]string          `json:"attributes"`
 		Answers    map[string]json.RawMessage `json:"answers"`
+		Comment    string                     `json:"comment"` // the answer to the open question (comments.go)
 	}
 	if err := decode(r, &body); err != nil {
+		return err
+	}
+	comment, err := commentInput(a.OpenQuestion, body.Comment)
+	if err != nil {
 		return err
 	}
 	// Answers are read one by one so that a wrong one is named exactly.
@@ -479,8 +498,20 @@ func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 		}
 		return err
 	}
+	s.storeComment(r.Context(), a, comment)
 	writeJSON(w, http.StatusCreated, map[string]string{"status": "submitted"})
 	return nil
+}
+
+// countNoAnswers counts the statements left unanswered.
+func countNoAnswers(answers []int) int {
+	n := 0
+	for _, v := range answers {
+		if v == cxm.NoAnswer {
+			n++
+		}
+	}
+	return n
 }
 
 // validateSubmission checks every answer and attribute and returns the
@@ -524,6 +555,13 @@ func validateSubmission(f *cxm.Framework, a cxm.Assessment, in submission) (cxm.
 			return out, err
 		}
 		out.Attributes[name] = v
+	}
+	if len(out.Answers) == countNoAnswers(out.Answers) {
+		// An empty response would count as a respondent while adding to no
+		// figure (issue 8); one answer is enough (docs/scoring.md).
+		return out, badField("answers", "these answers answer no statement: give at least one answer from %d to %d "+
+			"(a statement left out or null is not answered, and attributes alone are not a response); nothing was stored and the invitation can still be used",
+			f.Scale.Min, f.Scale.Max)
 	}
 	return out, nil
 }

@@ -50,6 +50,7 @@ type evidence struct {
 	hashes    [][]byte // SHA-256 of the tokens, as stored
 	answers   []string // each respondent's stored answers ("3,1,4,...")
 	drafts    [][]byte // sealed drafts seen in any copy
+	comments  []string // each respondent's comment (issue 8), unique to them
 }
 
 // finding is one place that ties an address to something.
@@ -78,12 +79,29 @@ func (ev *evidence) linksIn(where string, b []byte) []finding {
 			}
 		}
 	}
+	// A comment is tied to its author when it sits with their answers
+	// (and so their group), their token's hash or their address.
+	for i, c := range ev.comments {
+		if !bytes.Contains(b, []byte(c)) {
+			continue
+		}
+		what := fmt.Sprintf("comment %d", i)
+		if i < len(ev.answers) && bytes.Contains(b, []byte(ev.answers[i])) {
+			out = append(out, finding{where, what, fmt.Sprintf("answers of respondent %d", i)})
+		}
+		if i < len(ev.hashes) && bytes.Contains(b, ev.hashes[i]) {
+			out = append(out, finding{where, what, fmt.Sprintf("token hash %d", i)})
+		}
+		if i < len(ev.addresses) && bytes.Contains(b, []byte(ev.addresses[i])) {
+			out = append(out, finding{where, what, fmt.Sprintf("address %d", i)})
+		}
+	}
 	return out
 }
 
 // seen counts the pieces of evidence that appear in b, so that a test
 // knows the attacker did see them (only never together).
-type seen struct{ addresses, hashes, answers, drafts int }
+type seen struct{ addresses, hashes, answers, drafts, comments int }
 
 func (s *seen) add(ev *evidence, b []byte) {
 	count := func(list [][]byte) int {
@@ -99,6 +117,7 @@ func (s *seen) add(ev *evidence, b []byte) {
 	s.hashes += count(ev.hashes)
 	s.answers += count(asBytes(ev.answers))
 	s.drafts += count(ev.drafts)
+	s.comments += count(asBytes(ev.comments))
 }
 
 func asBytes(ss []string) [][]byte {
@@ -357,6 +376,7 @@ func sealedRound(t *testing.T, e *env, snap func(step string)) (*evidence, int64
 		ev.hashes = append(ev.hashes, h[:])
 		answers, stored := respondentAnswers(f, i)
 		ev.answers = append(ev.answers, stored)
+		ev.comments = append(ev.comments, fmt.Sprintf("the comment of respondent %d: more staff at lunchtime", i))
 		dept := []string{"Sales", "Ops"}[i%2]
 		post(tok, url.Values{"part": {"0"}, "attr.department": {dept}, "action": {"next"}})
 		part := url.Values{"part": {"1"}, "action": {"next"}}
@@ -366,7 +386,7 @@ func sealedRound(t *testing.T, e *env, snap func(step string)) (*evidence, int64
 		post(tok, part)
 		snap(fmt.Sprintf("draft-%d", i))
 		if i%2 == 0 {
-			body := map[string]any{"attributes": map[string]string{"department": dept}, "answers": answers}
+			body := map[string]any{"attributes": map[string]string{"department": dept}, "answers": answers, "comment": ev.comments[i]}
 			if status, out := e.call("", "POST", "/api/v1/responses/"+tok, body); status != http.StatusCreated {
 				t.Fatalf("submit %d: %d %v", i, status, out)
 			}
@@ -375,6 +395,7 @@ func sealedRound(t *testing.T, e *env, snap func(step string)) (*evidence, int64
 				v := url.Values{"part": {strconv.Itoa(p + 2)}, "action": {"next"}}
 				if p == len(f.Competencies)-2 {
 					v.Set("action", "submit")
+					v.Set("comment", ev.comments[i])
 				}
 				for _, it := range comp.Items {
 					v.Set("item."+it.ID, strconv.Itoa(answers[it.ID]))
@@ -437,7 +458,7 @@ func TestAttackDatabaseFiles(t *testing.T) {
 		t.Errorf("%s ties %s to %s", f.where, f.address, f.with)
 	}
 	// The attacker did see each kind of evidence, only never together.
-	if saw.addresses == 0 || saw.hashes == 0 || saw.answers == 0 || saw.drafts == 0 {
+	if saw.addresses == 0 || saw.hashes == 0 || saw.answers == 0 || saw.drafts == 0 || saw.comments == 0 {
 		t.Errorf("the copies did not show every kind of evidence: %+v (the attack looked in the wrong place)", saw)
 	}
 	t.Logf("%d copies; pieces seen in pages and WAL commits: %+v", len(snapshots), saw)
@@ -445,6 +466,11 @@ func TestAttackDatabaseFiles(t *testing.T) {
 	// Closing: the addresses go, from the tables, the free pages and the WAL.
 	if status, out := e.call(cxm.RoleFacilitator, "POST", fmt.Sprintf("/api/v1/assessments/%d/close", id), nil); status != http.StatusOK {
 		t.Fatalf("close: %d %v", status, out)
+	}
+	// The release took the 8 comments; the comments table is empty.
+	if status, out := e.call(cxm.RoleViewer, "GET", fmt.Sprintf("/api/v1/assessments/%d/comments", id), nil); status != http.StatusOK ||
+		len(out["comments"].([]any)) != 8 {
+		t.Fatalf("comments after the close: %d %v", status, out)
 	}
 	if n, err := e.db.PurgeClosedAddresses(context.Background()); err != nil || n != 16 {
 		t.Fatalf("purged %d addresses, %v; want 8 invitations and 8 reminders", n, err)
@@ -602,6 +628,32 @@ func TestAttackPostgres(t *testing.T) {
 	if len(addressTx) == 0 {
 		t.Fatal("no transaction wrote an address: the attack looked in the wrong place")
 	}
+	// Comments (issue 8): they are written k at a time, so the 8 comments
+	// with k = 5 are one transaction of 5 rows (3 wait in memory for the
+	// next batch or the release), and no transaction wrote a comment and a
+	// response, an invitation, a draft or an address.
+	commentTx := xids("comments")
+	var batches []int
+	rs, err := conn.QueryContext(ctx, fmt.Sprintf(`SELECT COUNT(*) FROM %s.comments GROUP BY xmin::text`, schema))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rs.Next() {
+		var n int
+		rs.Scan(&n)
+		batches = append(batches, n)
+	}
+	rs.Close()
+	if len(commentTx) != 1 || !slices.Equal(batches, []int{5}) {
+		t.Fatalf("comments written by %d transactions, batches %v; want one batch of 5", len(commentTx), batches)
+	}
+	for _, table := range []string{"invitations", "open_invitations", "drafts", "responses", "mail_recipients"} {
+		for x := range xids(table) {
+			if commentTx[x] {
+				t.Errorf("transaction %s wrote a comment and a row of %s", x, table)
+			}
+		}
+	}
 	for _, table := range []string{"invitations", "open_invitations", "drafts", "responses"} {
 		other := xids(table)
 		if len(other) == 0 {
@@ -612,5 +664,61 @@ func TestAttackPostgres(t *testing.T) {
 				t.Errorf("transaction %s wrote or changed an address and a row of %s", x, table)
 			}
 		}
+	}
+}
+
+// TestAttackFindsCommentsWithAnswers: the same analysis finds every comment
+// tied to its author's answers when a comment is written with its response,
+// in its row (a comment column) or in its transaction (the WAL commit
+// holds both): the check that the comment part of the attack can fail.
+func TestAttackFindsCommentsWithAnswers(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "cxm.db")
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?_pragma=journal_mode(WAL)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	for _, q := range []string{"PRAGMA wal_autocheckpoint = 0",
+		"CREATE TABLE responses (id INTEGER PRIMARY KEY, answers TEXT NOT NULL, comment TEXT NOT NULL DEFAULT '')",
+		"CREATE TABLE comments (id INTEGER PRIMARY KEY, comment TEXT NOT NULL)"} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ev := &evidence{}
+	for i := range 8 {
+		ev.answers = append(ev.answers, fmt.Sprintf("%d,4,2,5,1,3,3,%d", i, i))
+		ev.comments = append(ev.comments, fmt.Sprintf("the comment of respondent %d", i))
+		if i < 4 { // in the response's row
+			if _, err := db.Exec("INSERT INTO responses (answers, comment) VALUES ($1, $2)", ev.answers[i], ev.comments[i]); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		tx, err := db.Begin() // apart, but in the response's transaction
+		if err != nil {
+			t.Fatal(err)
+		}
+		tx.Exec("INSERT INTO responses (answers) VALUES ($1)", ev.answers[i])
+		tx.Exec("INSERT INTO comments (comment) VALUES ($1)", ev.comments[i])
+		if err := tx.Commit(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snapDir := filepath.Join(dir, "copy")
+	copyFiles(t, dbPath, snapDir)
+	found, _ := attack(t, ev, []string{snapDir})
+	tied := map[string]map[string]bool{}
+	for _, f := range found {
+		kind := regexp.MustCompile(`row|commit`).FindString(f.where)
+		if tied[kind] == nil {
+			tied[kind] = map[string]bool{}
+		}
+		tied[kind][f.address] = true
+	}
+	if len(tied["row"]) != 4 || len(tied["commit"]) != 8 {
+		t.Errorf("the attack tied %d comments by their row (want 4) and %d by their commit (want 8): %v", len(tied["row"]), len(tied["commit"]), tied)
 	}
 }

@@ -46,6 +46,12 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) error {
 	if v.Imports, err = s.db.ResponseImports(r.Context(), a.ID); err != nil {
 		return err
 	}
+	if v.Question, err = s.db.OpenQuestion(r.Context(), a.ID); err != nil {
+		return err
+	}
+	if v.Comments, _, err = s.releasedComments(r.Context(), a); err != nil {
+		return err
+	}
 	if res.Withheld {
 		if v.P, err = s.participation(r.Context(), a); err != nil {
 			return err

@@ -53,6 +53,9 @@ func (s *Server) reportInput(ctx context.Context, a cxm.Assessment) (report.Inpu
 			in.Compare = score.Compare(prev, in.Result)
 		}
 	}
+	if in.Comments, err = s.reportComments(ctx, a); err != nil {
+		return in, err
+	}
 	n, positions, _, err := s.benchmark(ctx, a, in.Framework, in.Result, "", "")
 	if err != nil {
 		return in, err

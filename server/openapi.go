@@ -66,7 +66,8 @@ var apiDocs = map[string]struct {
 	"GET /api/v1/organizations":  {nil, "", 200, arr(ref("Organization")), ""},
 	"POST /api/v1/assessments": {obj([]string{"name", "framework"}, schema{
 		"name": str, "framework": str, "framework_version": integer, "organization": integer, "min_group": integer,
-		"attributes": closedAttributes(),
+		"attributes":    closedAttributes(),
+		"open_question": schema{"type": "string", "maxLength": maxQuestionChars, "description": `asked at the end of the survey; left out: "` + DefaultOpenQuestion + `"; "": none`},
 	}), "", 201, obj([]string{"id"}, schema{"id": integer}), ""},
 	"GET /api/v1/assessments":      {nil, "", 200, arr(ref("Assessment")), ""},
 	"GET /api/v1/assessments/{id}": {nil, "", 200, ref("Assessment"), ""},
@@ -83,7 +84,8 @@ var apiDocs = map[string]struct {
 	"POST /api/v1/assessments/{id}/reopen": {nil, "", 200, ref("Assessment"), ""},
 	"POST /api/v1/responses/{token}": {obj(nil, schema{
 		"attributes": schema{"type": "object", "additionalProperties": str},
-		"answers":    schema{"type": "object", "additionalProperties": schema{"type": []string{"integer", "null"}}},
+		"answers":    schema{"type": "object", "additionalProperties": schema{"type": []string{"integer", "null"}}, "description": "at least one statement answered"},
+		"comment":    schema{"type": "string", "maxLength": maxCommentChars, "description": "the answer to the open question, stored apart from the answers"},
 	}), "", 201, obj([]string{"status"}, schema{"status": str}), ""},
 	"POST /api/v1/assessments/{id}/responses": {schema{"type": "string", "description": "a response file (shared/spec/scoring.md §2): a header of statement ids, question names and an optional respondent column; one response a row; at most " + strconv.Itoa(MaxImportRows) + " rows. A bad file is refused whole (400) with every problem in details: line, column (character) and a message naming the row and column"}, "text/csv",
 		201, obj([]string{"imported"}, schema{"imported": integer}), ""},
@@ -92,6 +94,12 @@ var apiDocs = map[string]struct {
 	"GET /api/v1/assessments/{id}/welcome": {nil, "", 200, obj([]string{"welcome"}, schema{"welcome": str}), ""},
 	"PUT /api/v1/assessments/{id}/welcome": {obj([]string{"welcome"}, schema{"welcome": schema{"type": "string", "maxLength": store.MaxWelcome}}), "",
 		200, obj([]string{"welcome"}, schema{"welcome": str}), ""},
+	"PUT /api/v1/assessments/{id}/open-question": {obj([]string{"open_question"}, schema{"open_question": schema{"type": "string", "maxLength": maxQuestionChars}}),
+		"", 200, ref("Assessment"), ""},
+	"GET /api/v1/assessments/{id}/comments": {nil, "", 200, obj([]string{"question", "comments"}, schema{
+		"question": schema{"type": []string{"string", "null"}}, "comments": arr(str),
+		"withheld": schema{"type": "string", "description": `"fewer than k comments: not shown"`},
+	}), ""},
 	"GET /api/v1/users":                         {nil, "", 200, arr(ref("User")), ""},
 	"GET /api/v1/assessments/{id}/plan":         {nil, "", 200, obj([]string{"steps"}, schema{"steps": arr(ref("PlanStep"))}), ""},
 	"POST /api/v1/assessments/{id}/plan":        {obj(nil, schema{}), "", 200, obj([]string{"steps"}, schema{"steps": arr(ref("PlanStep"))}), ""},
@@ -161,6 +169,7 @@ var components = schema{
 			"attributes": arr(obj([]string{"name"}, schema{"name": str, "values": arr(str)})),
 			"created_at": str, "closed_at": schema{"type": []string{"string", "null"}},
 			"released": boolean, "archived": boolean, "archived_at": schema{"type": []string{"string", "null"}},
+			"open_question": str,
 		}),
 		"Result": obj([]string{"framework", "respondents", "competencies", "unscored", "overall", "groups", "suppressed", "gaps"}, schema{
 			"framework":   obj([]string{"id", "version"}, schema{"id": str, "version": integer}),

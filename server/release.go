@@ -64,8 +64,24 @@ func (s *Server) figures(ctx context.Context, at time.Time) store.MakeFigures {
 // without a plan then gets one generated from its release, and one whose
 // plan was carried on from the wave before has it re-targeted.
 func (s *Server) closeAssessment(ctx context.Context, a cxm.Assessment) error {
-	released, err := s.db.CloseAssessment(ctx, a.ID, s.cfg.Now().UTC(), s.figures(ctx, s.cfg.Now().UTC()))
+	// The comments waiting to be written go straight into the release
+	// (comments.go); without a release they wait on.
+	held := s.comments.take(a.ID)
+	figures := s.figures(ctx, s.cfg.Now().UTC())
+	released, err := s.db.CloseAssessment(ctx, a.ID, s.cfg.Now().UTC(), func(a cxm.Assessment, rs store.ResponseStream) (*store.Figures, error) {
+		fig, err := figures(a, rs)
+		if fig != nil {
+			fig.Comments = held
+		}
+		return fig, err
+	})
 	if err != nil || !released {
+		s.comments.putBack(a.ID, held)
+		return err
+	}
+	// The release took the comments and deleted their rows (overwritten:
+	// secure_delete); the WAL's old frames of them go too (comments.go).
+	if err := s.db.TruncateWAL(ctx); err != nil {
 		return err
 	}
 	res, f, err := s.results(ctx, a, nil)

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/store"
@@ -57,6 +59,11 @@ type surveyView struct {
 	Welcome    []string // the assessment's welcome text, on the first part
 	Preview    bool     // the facilitator's preview: nothing is stored
 	ID         int64    // the assessment, for the preview's form
+	// The open question, asked on the last part (comments.go): "" for none.
+	Question   string
+	Comment    string
+	MaxComment int
+	K          int // the assessment's smallest group
 }
 
 func (s *Server) parts(f *cxm.Framework, a cxm.Assessment, d cxm.Draft) []surveyPart {
@@ -155,6 +162,7 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 		Part: parts[i], Index: i, Parts: len(parts), Answered: len(d.Answers) + len(d.DontKnow), Total: f.NumItems(),
 		Options: scaleOptions(f.Scale), DontKnow: f.Scale.AllowUnknown, Last: i == len(parts)-1, Error: msg,
 		Preview: r.PathValue("token") == "", ID: a.ID,
+		Question: a.OpenQuestion, Comment: d.Comment, MaxComment: maxCommentChars, K: a.MinGroup,
 	}
 	if i == 0 {
 		text, err := s.db.Welcome(r.Context(), a.ID)
@@ -184,6 +192,9 @@ func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
 	i, err := strconv.Atoi(r.PostForm.Get("part"))
 	if err != nil || i < 0 || i >= len(parts) {
 		return errorf(http.StatusBadRequest, "unknown part of the survey")
+	}
+	if i == len(parts)-1 && a.OpenQuestion != "" {
+		d.Comment = r.PostForm.Get("comment")
 	}
 	if msg := applyPart(f, a, &d, parts[i], r); msg != "" {
 		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, s.parts(f, a, d), i, msg)
@@ -245,6 +256,18 @@ func applyPart(f *cxm.Framework, a cxm.Assessment, d *cxm.Draft, p surveyPart, r
 }
 
 func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, inv cxm.Invitation, a cxm.Assessment, f *cxm.Framework, d cxm.Draft) error {
+	last := len(s.parts(f, a, d)) - 1
+	if len(d.Answers) == 0 {
+		// Nothing stored, the link stays usable (issue 8).
+		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, s.parts(f, a, d), last,
+			"You have not answered any statement yet, so there is nothing to submit. Choose an answer for at least one statement "+
+				"(“Don't know” does not count), here or in an earlier part with Back, then submit again. Your answers so far are saved.")
+	}
+	comment, err := commentInput(a.OpenQuestion, d.Comment)
+	if err != nil {
+		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, s.parts(f, a, d), last, fmt.Sprintf(
+			"Your comment has %d characters: shorten it to at most %d, then submit again.", utf8.RuneCountInString(strings.TrimSpace(d.Comment)), maxCommentChars))
+	}
 	in := submission{Attributes: map[string]string{}, Answers: map[string]*int{}}
 	for _, at := range a.Attributes {
 		if v := d.Attributes[at.Name]; len(at.Values) > 0 && v != "" { // a draft from before v2 may hold free text
@@ -264,6 +287,7 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, inv cxm.In
 		}
 		return err
 	}
+	s.storeComment(r.Context(), a, comment)
 	// The thank-you page has no token in its address: nothing to bookmark,
 	// nothing to link back.
 	return redirect(w, r, "/thanks", "")

@@ -28,6 +28,7 @@ func (s *Server) routeTable() []route {
 		page("GET", "/assessments/{id}/preview", anyUser, s.previewPage),
 		page("POST", "/assessments/{id}/welcome", runner, s.welcomeForm),
 		page("POST", "/assessments/{id}/responses", runner, s.importForm).upload(importLimit),
+		page("POST", "/assessments/{id}/open-question", runner, s.openQuestionForm),
 		page("GET", "/frameworks", anyUser, s.frameworksPage),
 		page("POST", "/frameworks", runner, s.uploadFrameworkForm).upload(frameworkLimit),
 		page("GET", "/frameworks/{id}/{version}", anyUser, s.frameworkPage),
@@ -103,6 +104,8 @@ func (s *Server) routeTable() []route {
 		api("GET", "/api/v1/assessments/{id}/imports", anyUser, "The imports of responses: how many, by whom, when (never which rows)", s.apiImports),
 		api("GET", "/api/v1/assessments/{id}/welcome", anyUser, "The welcome text shown at the top of the survey", s.apiWelcome),
 		api("PUT", "/api/v1/assessments/{id}/welcome", runner, "Set the welcome text shown at the top of the survey (empty removes it)", s.apiSetWelcome),
+		api("PUT", "/api/v1/assessments/{id}/open-question", runner, "Change the open question (\"\" for none) while open and without responses", s.apiSetOpenQuestion),
+		api("GET", "/api/v1/assessments/{id}/comments", anyUser, "The answers to the open question, as taken into the release (shuffled; none below k)", s.apiComments),
 		api("POST", "/api/v1/responses/{token}", respondent, "Submit the answers of an invitation (once)", s.apiSubmit).max(answersLimit),
 
 		// API: from results to action
@@ -114,8 +117,8 @@ func (s *Server) routeTable() []route {
 		api("POST", "/api/v1/assessments/{id}/next-wave", runner, "Start the next wave of a closed assessment", s.apiNextWave),
 		api("GET", "/api/v1/assessments/{id}/compare", anyUser, "Compare with an earlier wave (scoring.md §5.2)", s.apiCompare),
 		api("GET", "/api/v1/assessments/{id}/benchmark", anyUser, "Position among peers (scoring.md §5.3)", s.apiBenchmark),
-		api("GET", "/api/v1/assessments/{id}/export.xlsx", anyUser, "The workbook: Summary, Competencies, Items, Groups, Plan", s.exportXLSX),
-		api("GET", "/api/v1/assessments/{id}/export/{file}", anyUser, "One table as CSV: competencies.csv, items.csv, groups.csv or plan.csv", s.exportCSV),
+		api("GET", "/api/v1/assessments/{id}/export.xlsx", anyUser, "The workbook: Summary, Competencies, Items, Groups, Plan, Comments", s.exportXLSX),
+		api("GET", "/api/v1/assessments/{id}/export/{file}", anyUser, "One table as CSV: competencies.csv, items.csv, groups.csv, plan.csv or comments.csv", s.exportCSV),
 		api("GET", "/api/v1/assessments/{id}/report", anyUser, "The self-contained, printable HTML report", s.exportReport),
 	}
 }

@@ -55,6 +55,12 @@ var wantAccess = map[string]access{
 	"GET /r/{token}":                            respondent,
 	"POST /r/{token}":                           respondent,
 	"GET /thanks":                               public,
+
+	// Open comments (issue 8).
+	"PUT /api/v1/assessments/{id}/open-question": runner,
+	"GET /api/v1/assessments/{id}/comments":      anyUser,
+	"POST /assessments/{id}/open-question":       runner,
+
 	// From results to action: plans, waves, benchmarks, exports.
 	"GET /api/v1/assessments/{id}/plan":          anyUser,
 	"POST /api/v1/assessments/{id}/plan":         runner,

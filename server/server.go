@@ -56,6 +56,8 @@ type Server struct {
 	mu         sync.Mutex
 	frameworks map[string]*cxm.Framework // parsed framework versions, by "id@version"
 
+	comments commentPool // comments waiting to be written in batches (comments.go)
+
 	hashes *hashLimiter                               // the bound on concurrent password hashing
 	sleep  func(context.Context, time.Duration) error // the login slow-down; tests replace it
 }

@@ -47,6 +47,9 @@ func (s *Server) renderAssessments(w http.ResponseWriter, r *http.Request, statu
 	if err != nil {
 		return err
 	}
+	if form == nil {
+		form = map[string]string{"open_question": DefaultOpenQuestion}
+	}
 	v := assessmentsView{Organizations: orgs, Error: msg, Form: form, Archived: r.URL.Query().Get("show") == "archived"}
 	v.Assessments, v.ArchivedCount = assessmentRows(list, orgs, v.Archived)
 	for _, f := range fws {
@@ -59,7 +62,7 @@ func (s *Server) renderAssessments(w http.ResponseWriter, r *http.Request, statu
 // line, "name: value, value, …" (attributes.go).
 func (s *Server) createAssessmentForm(w http.ResponseWriter, r *http.Request) error {
 	form := map[string]string{}
-	for _, k := range []string{"name", "framework", "attributes", "min_group", "organization"} {
+	for _, k := range []string{"name", "framework", "attributes", "min_group", "organization", "open_question"} {
 		form[k] = r.PostFormValue(k)
 	}
 	fail := func(err error) error {
@@ -69,7 +72,8 @@ func (s *Server) createAssessmentForm(w http.ResponseWriter, r *http.Request) er
 		}
 		return err
 	}
-	in := assessmentInput{Name: form["name"]}
+	q := form["open_question"]
+	in := assessmentInput{Name: form["name"], OpenQuestion: &q}
 	fw, ver, _ := strings.Cut(form["framework"], "@")
 	in.Framework = fw
 	in.FrameworkVersion, _ = strconv.Atoi(ver)
@@ -257,6 +261,9 @@ type dashboardView struct {
 	P           score.Participation
 	ByAttribute []participationRows
 	Waiting     []string
+	// The open question and, once released, its comments (comments.go).
+	Question string
+	Comments commentsJSON
 }
 
 type participationRows struct {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -12,7 +13,9 @@ import (
 // carries its id (xmin). After respondents invited by sealed mail save
 // drafts and submit, no visible row of any table may share a transaction id with a
 // response, or anyone who can read the database could join an email to
-// its answers (found by helper review; fixed by migration 0003).
+// its answers (found by helper review; fixed by migration 0003). Comments
+// (migration 0010) are held to the same: no comment shares a transaction
+// with a response.
 func TestSubmissionLeavesNoTrace(t *testing.T) {
 	forEachEngine(t, func(t *testing.T, db *DB) {
 		if db.Engine() != Postgres {
@@ -48,6 +51,9 @@ func TestSubmissionLeavesNoTrace(t *testing.T) {
 			must(t, err)
 			must(t, db.SaveDraft(ctx, inv.ID, DraftKey("t"), cxm.Draft{Answers: map[string]int{"x": 1}}))
 			must(t, db.SubmitResponse(ctx, inv.ID, id, cxm.StoredResponse{Attributes: map[string]string{"department": "Sales"}, Answers: []int{3}}))
+			// The comment, as the server stores it: after the response,
+			// in a transaction of its own (store/comments.go).
+			must(t, db.AddComment(ctx, id, "a comment"))
 			if _, err := db.Draft(ctx, inv.ID, DraftKey("t")); err != cxm.ErrNotFound {
 				t.Errorf("the draft survived submission: %v", err)
 			}
@@ -71,6 +77,12 @@ func TestSubmissionLeavesNoTrace(t *testing.T) {
 			tables = append(tables, name)
 		}
 		rows.Close()
+		if !slices.Contains(tables, "comments") {
+			t.Fatalf("tables %v: the comments are not looked at", tables)
+		}
+		if n, _ := db.count(ctx, "SELECT COUNT(*) FROM comments"); n != 3 {
+			t.Fatalf("%d comments, want 3", n)
+		}
 		for _, table := range tables {
 			var n int
 			must(t, db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table+` x

@@ -103,10 +103,16 @@ func (db *DB) CreateAssessment(ctx context.Context, a *cxm.Assessment) (int64, e
 				return fmt.Errorf("previous assessment %d: %w", a.PreviousID, err)
 			}
 		}
-		return tx.QueryRowContext(ctx, `INSERT INTO assessments (organization_id, name, framework_id, framework_version,
+		if err := tx.QueryRowContext(ctx, `INSERT INTO assessments (organization_id, name, framework_id, framework_version,
 				attributes, min_group, status, previous_id, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8) RETURNING id`,
-			org, a.Name, a.FrameworkID, a.FrameworkVersion, string(attrJSON), a.MinGroup, prev, created).Scan(&id)
+			org, a.Name, a.FrameworkID, a.FrameworkVersion, string(attrJSON), a.MinGroup, prev, created).Scan(&id); err != nil {
+			return err
+		}
+		if a.OpenQuestion == "" {
+			return nil
+		}
+		return putOpenQuestion(ctx, tx, id, a.OpenQuestion) // comments.go
 	})
 	if err != nil {
 		return 0, err

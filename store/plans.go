@@ -282,6 +282,9 @@ func (db *DB) NextWave(ctx context.Context, id int64, name string) (int64, error
 	}
 	next := cxm.Assessment{OrganizationID: a.OrganizationID, Name: name, FrameworkID: a.FrameworkID, FrameworkVersion: a.FrameworkVersion,
 		Attributes: cxm.ClosedAttributes(a.Attributes), MinGroup: a.MinGroup, PreviousID: id}
+	if next.OpenQuestion, err = db.OpenQuestion(ctx, id); err != nil { // the same open question (comments.go)
+		return 0, err
+	}
 	return db.CreateAssessment(ctx, &next)
 }
 

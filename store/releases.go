@@ -24,6 +24,7 @@ type Release struct {
 	FrameworkVersion int
 	Respondents      int
 	Result           []byte
+	Comments         *ReleasedComments // nil: no open question and no comments (comments.go)
 }
 
 // Figures is what the caller computes from an assessment's responses for
@@ -33,6 +34,7 @@ type Figures struct {
 	Respondents int
 	Result      []byte
 	Scores      []CompetencyScore
+	Comments    []string // comments the caller holds, not stored yet, for the release (comments.go)
 }
 
 // ResponseStream hands every response of an assessment to fn, as
@@ -92,6 +94,9 @@ func (db *DB) CloseAssessment(ctx context.Context, id int64, at time.Time, figur
 		if err := putScores(ctx, tx, id, fig.Scores); err != nil {
 			return err
 		}
+		if err := takeComments(ctx, tx, a, fig.Comments); err != nil {
+			return err
+		}
 		released = true
 		return nil
 	})
@@ -101,16 +106,17 @@ func (db *DB) CloseAssessment(ctx context.Context, id int64, at time.Time, figur
 // Release returns an assessment's release; none is cxm.ErrNotFound.
 func (db *DB) Release(ctx context.Context, assessmentID int64) (Release, error) {
 	r := Release{AssessmentID: assessmentID}
-	var result string
-	err := db.readRow(ctx, `SELECT made_at, k, framework_version, respondents, result FROM releases WHERE assessment_id = $1`,
+	var result, comments string
+	err := db.readRow(ctx, `SELECT made_at, k, framework_version, respondents, result, comments FROM releases WHERE assessment_id = $1`,
 		[]any{assessmentID}, func(sc scanner) error {
-			return sc.Scan((*timeCol)(&r.MadeAt), &r.K, &r.FrameworkVersion, &r.Respondents, &result)
+			return sc.Scan((*timeCol)(&r.MadeAt), &r.K, &r.FrameworkVersion, &r.Respondents, &result, &comments)
 		})
 	if err != nil {
 		return Release{}, notFound(err)
 	}
 	r.Result = []byte(result)
-	return r, nil
+	r.Comments, err = decodeComments(comments)
+	return r, err
 }
 
 // Unreleased lists the closed assessments without a release that have at

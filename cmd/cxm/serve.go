@@ -129,7 +129,15 @@ flight are finished first.`,
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "No administrator yet. Open this link within 24 hours to create one (it works once):\n  %s\n", link)
 		}
-		return serveUntilDone(ctx, log, ln, srv.Handler(), db.Engine(), base)
+		err = serveUntilDone(ctx, log, ln, srv.Handler(), db.Engine(), base)
+		// After the last request: the comments waiting for a batch are
+		// written (server/comments.go).
+		flush, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if ferr := srv.FlushComments(flush); ferr != nil {
+			log.Error("comments not stored", "error", ferr)
+		}
+		return err
 	}
 	return cmd
 }
