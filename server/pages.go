@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/i18n"
 	"github.com/cxmhq/cxm/score"
 )
 
@@ -116,14 +117,28 @@ type view struct {
 	CSRF  string
 	Flash string
 	Data  any
+
+	// The respondent's pages: their language (i18n; the zero Printer
+	// speaks English, as every other page does) and the language switch.
+	Lang       string
+	L          i18n.Printer
+	Respondent *respondentChrome
 }
 
-// render writes a page. It renders into a buffer first so that a template
-// error becomes a clean 500, not half a page.
+// render writes a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) error {
 	v := view{Title: title, Data: data, Flash: flashes[r.URL.Query().Get("flash")]}
 	if p := principalFrom(r.Context()); p != nil {
 		v.User, v.CSRF = &p.user, p.csrf
+	}
+	return s.write(w, status, page, v)
+}
+
+// write renders a page's view. It renders into a buffer first so that a
+// template error becomes a clean 500, not half a page.
+func (s *Server) write(w http.ResponseWriter, status int, page string, v view) error {
+	if v.Lang == "" {
+		v.Lang = "en"
 	}
 	var buf bytes.Buffer
 	set := s.pages.sets[page]
