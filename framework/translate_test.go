@@ -216,3 +216,39 @@ func editOf(t *testing.T, base string, pairs ...string) string {
 	}
 	return s
 }
+
+// TestGermanExample keeps the worked example of docs/frameworks.md valid:
+// the built-in temkin-four, unchanged but for its id and name, with German
+// for every text a respondent sees and no warnings.
+func TestGermanExample(t *testing.T) {
+	f, warns, err := LoadLint("../examples/frameworks/temkin-four-de.yaml")
+	if err != nil || len(warns) != 0 {
+		t.Fatalf("err %v, warnings %v", err, warns)
+	}
+	b, _ := Builtin("temkin-four")
+	if f.ID != "temkin-four-de" || f.Lang() != "en" || f.NameTr["de"] != "Vier Kernkompetenzen der Customer Experience" {
+		t.Errorf("id %s, language %s, name %v", f.ID, f.Lang(), f.NameTr)
+	}
+	de := f.Localize("de")
+	if de.Missing != 0 || len(de.LabelsFallback) != 0 || de.Labels[1] != "Stimme überhaupt nicht zu" || de.Labels[3] != "Teils, teils" {
+		t.Errorf("Localize(de): %d missing, labels %v", de.Missing, de.Labels)
+	}
+	// Apart from the translations, it is the built-in.
+	strip := *f
+	strip.ID, strip.Name, strip.NameTr, strip.Scale.LabelTr = b.ID, b.Name, nil, nil
+	strip.Competencies = nil
+	for _, c := range f.Competencies {
+		c.NameTr = nil
+		c.Items = append([]cxm.Item(nil), c.Items...)
+		for i := range c.Items {
+			c.Items[i].TextTr = nil
+		}
+		strip.Competencies = append(strip.Competencies, c)
+	}
+	if !reflect.DeepEqual(&strip, b) {
+		t.Error("the example differs from temkin-four beyond its id, name and translations")
+	}
+	if got := de.Items["ee-3"]; got != "Wer sich für Kunden besonders einsetzt, erfährt hier Anerkennung." {
+		t.Errorf("ee-3 in German: %q", got)
+	}
+}
