@@ -74,3 +74,27 @@ func (f *Framework) Localize(lang string) Localized {
 	}
 	return l
 }
+
+// TranslatedItems counts, for each language the framework has translations
+// into, the statements translated: what the framework page tells a
+// facilitator about who can answer in which language.
+func (f *Framework) TranslatedItems() map[string]int {
+	out := map[string]int{}
+	for lang := range f.NameTr {
+		out[lang] = 0
+	}
+	for lang := range f.Scale.LabelTr {
+		out[lang] = 0
+	}
+	for _, c := range f.Competencies {
+		for lang := range c.NameTr {
+			out[lang] += 0
+		}
+		for _, it := range c.Items {
+			for lang := range it.TextTr {
+				out[lang]++
+			}
+		}
+	}
+	return out
+}

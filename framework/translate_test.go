@@ -151,7 +151,9 @@ func TestTranslationErrors(t *testing.T) {
 			[]string{`f.yaml:16:25: item text has no text: give a text, or a mapping of languages to texts such as {en: ..., de: ...}`}},
 		{"a translation too long", func(t *testing.T) string { return tr(t, "de: Nie", "de: "+strings.Repeat("n", MaxName+1)) },
 			[]string{`f.yaml:7:31: label (de) is 201 characters long; at most 200 are allowed`}},
-		{"a text that cannot be translated", func(t *testing.T) string { return tr(t, "{id: low, name: Low,", "{id: low, name: {en: Low, de: Niedrig},") },
+		{"a text that cannot be translated", func(t *testing.T) string {
+			return tr(t, "{id: low, name: Low,", "{id: low, name: {en: Low, de: Niedrig},")
+		},
 			[]string{`f.yaml:9:21: stage name must be a single text: only the framework's name, competency names, item texts and scale labels can be translated`}},
 		{"a list as a translation", func(t *testing.T) string { return tr(t, "de: Ä eins", "de: [Ä, eins]") },
 			[]string{`f.yaml:16:41: item text (de) must be a single value`}},

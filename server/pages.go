@@ -78,6 +78,7 @@ var funcs = template.FuncMap{
 	"canRun":    func(u *cxm.User) bool { return u != nil && u.Role.CanRun() },
 	"isAdmin":   func(u *cxm.User) bool { return u != nil && u.Role == cxm.RoleAdmin },
 	"valueText": valueText,
+	"langName":  func(code string) string { return i18n.For("en").LanguageName(code) },
 	"compName": func(c *cxm.Competency) string {
 		if c == nil {
 			return ""

@@ -180,7 +180,8 @@ func TestRespondentTranslatedFramework(t *testing.T) {
 		"Certaines affirmations de ce questionnaire ne sont pas disponibles en français ; elles sont affichées en anglais.")
 	c, _ := e.session(cxm.RoleFacilitator)
 	_, page = e.get(c, "/frameworks/temkin-four-de/1")
-	mustContain(t, "framework page", page, "Employees who go out of their way for customers are recognized here.")
+	mustContain(t, "framework page", page, "Employees who go out of their way for customers are recognized here.",
+		"Translations for respondents: German (24 of 24 statements). The dashboard and the report use English.")
 }
 
 // TestRespondentTemplatesTranslated: no words are written into the
