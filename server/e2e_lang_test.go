@@ -8,8 +8,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
@@ -155,6 +157,28 @@ func TestGermanRespondentOnPhone(t *testing.T) {
 	phone("survey-de-390-used.png")
 	b.do(chromedp.EmulateViewport(1280, 900), chromedp.Reload())
 	b.shot("survey-de-1280-used.png")
+
+	// The framework page tells the facilitator who can answer in German.
+	sess, csrf := server.NewToken(), server.NewToken()
+	if err := db.CreateSession(ctx, server.HashToken(sess), user.ID, csrf, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: "cxm_session", Value: sess, URL: ts.URL})
+		return err
+	}))
+	b.navigate(ts.URL+"/frameworks/temkin-four-de/1", http.StatusOK)
+	b.contains("Translations for respondents: German (24 of 24 statements). The dashboard and the report use English.")
+	b.noHorizontalScroll()
+	if err := os.WriteFile(filepath.Join(shots, "framework-de-1280-top.png"), e2eRun(b, chromedp.CaptureScreenshot()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile), chromedp.Reload())
+	b.noHorizontalScroll()
+	// The top of the page only: the whole framework is too long to look at.
+	if err := os.WriteFile(filepath.Join(shots, "framework-de-390-top.png"), e2eRun(b, chromedp.CaptureScreenshot()), 0o644); err != nil {
+		t.Fatal(err)
+	}
 
 	var got []cxm.StoredResponse
 	db.EachResponse(ctx, created.ID, func(r cxm.StoredResponse) error {
