@@ -158,6 +158,13 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 	if loc.Missing > 0 {
 		v.Fallback = l.LanguageName(f.Lang())
 	}
+	// The language switch links this part, also after a POST.
+	u := *r.URL
+	q := u.Query()
+	q.Set("part", strconv.Itoa(i))
+	u.RawQuery = q.Encode()
+	r = r.WithContext(r.Context())
+	r.URL = &u
 	return s.renderRespondent(w, r, status, "respond.html", a.Name, v)
 }
 
@@ -168,11 +175,11 @@ func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	l, chosen := respondentLang(r)
-	if err := r.ParseForm(); err != nil {
+	err = r.ParseForm()
+	l, chosen := respondentLang(r) // the form may carry the chosen language
+	if err != nil {
 		return localErr(http.StatusBadRequest, l, "err.form")
 	}
-	l, chosen = respondentLang(r) // the form may carry the chosen language
 	d, err := s.draft(r, inv)
 	if err != nil {
 		return err

@@ -112,7 +112,8 @@ func respondentLanguage(t *testing.T, e *env) {
 		t.Errorf("a value not offered: %d", r.StatusCode)
 	}
 	st, page := e.postAs(path, "de", url.Values{"part": {"0"}, "attr.Bereich": {"HR"}, "action": {"next"}})
-	mustContain(t, "attribute error", page, "Wählen Sie bei „Bereich“ eine der aufgeführten Antworten oder „Keine Angabe“.")
+	mustContain(t, "attribute error", page, "Wählen Sie bei „Bereich“ eine der aufgeführten Antworten oder „Keine Angabe“.",
+		`href="/r/`+tok+`?lang=es&part=0"`)
 	st2, page2 := e.postAs(path, "nl", url.Values{"part": {"9"}, "action": {"next"}})
 	if st != http.StatusBadRequest || st2 != http.StatusBadRequest {
 		t.Errorf("statuses %d %d", st, st2)
