@@ -37,6 +37,13 @@ var catalogue = map[string]map[string]string{
 		"h.other":     "Something went wrong",
 		"close":       "You can close this page.",
 
+		// For an empty submission (issue 8, point 3) and the open comment
+		// (point 6), whose pages are built on other branches.
+		"err.empty":        "You have not answered any statement yet. Answer at least one before you submit.",
+		"comment.question": "What one thing should we change?",
+		"comment.no_names": "Please do not write names or anything else that could identify a person.",
+		"comment.optional": "Optional",
+
 		"thanks.title": "Thank you",
 		"thanks.lead":  "Your answers are submitted.",
 		"thanks.body":  "They are stored without your name, your email or your invitation, and they are only ever shown combined with the answers of at least a few colleagues.",
@@ -87,6 +94,13 @@ var catalogue = map[string]map[string]string{
 		"h.409":       "Dieser Link nimmt keine Antworten mehr an",
 		"h.other":     "Etwas ist schiefgelaufen",
 		"close":       "Sie können diese Seite schließen.",
+
+		// For an empty submission (issue 8, point 3) and the open comment
+		// (point 6), whose pages are built on other branches.
+		"err.empty":        "Sie haben noch keine Aussage beantwortet. Beantworten Sie mindestens eine, bevor Sie absenden.",
+		"comment.question": "Was sollten wir vor allem ändern?",
+		"comment.no_names": "Bitte schreiben Sie keine Namen und nichts anderes, woran man eine Person erkennen könnte.",
+		"comment.optional": "Freiwillig",
 
 		"thanks.title": "Vielen Dank",
 		"thanks.lead":  "Ihre Antworten sind abgesendet.",
@@ -139,6 +153,13 @@ var catalogue = map[string]map[string]string{
 		"h.other":     "Un problème est survenu",
 		"close":       "Vous pouvez fermer cette page.",
 
+		// For an empty submission (issue 8, point 3) and the open comment
+		// (point 6), whose pages are built on other branches.
+		"err.empty":        "Vous n’avez encore répondu à aucune affirmation. Répondez au moins à une avant d’envoyer.",
+		"comment.question": "Quelle est la chose que nous devrions changer en priorité ?",
+		"comment.no_names": "N’écrivez ni noms ni rien d’autre qui permettrait de reconnaître une personne.",
+		"comment.optional": "Facultatif",
+
 		"thanks.title": "Merci",
 		"thanks.lead":  "Vos réponses sont envoyées.",
 		"thanks.body":  "Elles sont enregistrées sans votre nom, votre adresse e-mail ni votre invitation, et ne sont jamais montrées qu’avec les réponses d’au moins quelques collègues.",
@@ -190,6 +211,13 @@ var catalogue = map[string]map[string]string{
 		"h.other":     "Algo salió mal",
 		"close":       "Puede cerrar esta página.",
 
+		// For an empty submission (issue 8, point 3) and the open comment
+		// (point 6), whose pages are built on other branches.
+		"err.empty":        "Todavía no ha respondido ninguna afirmación. Responda al menos una antes de enviar.",
+		"comment.question": "¿Qué es lo que más deberíamos cambiar?",
+		"comment.no_names": "No escriba nombres ni nada que permita identificar a una persona.",
+		"comment.optional": "Opcional",
+
 		"thanks.title": "Gracias",
 		"thanks.lead":  "Sus respuestas se han enviado.",
 		"thanks.body":  "Se guardan sin su nombre, su correo electrónico ni su invitación, y solo se muestran combinadas con las respuestas de al menos unos cuantos colegas.",
@@ -240,6 +268,13 @@ var catalogue = map[string]map[string]string{
 		"h.409":       "Deze link neemt geen antwoorden meer aan",
 		"h.other":     "Er ging iets mis",
 		"close":       "U kunt deze pagina sluiten.",
+
+		// For an empty submission (issue 8, point 3) and the open comment
+		// (point 6), whose pages are built on other branches.
+		"err.empty":        "U hebt nog geen enkele stelling beantwoord. Beantwoord er minstens één voordat u verstuurt.",
+		"comment.question": "Wat moeten we vooral veranderen?",
+		"comment.no_names": "Schrijf geen namen of iets anders waaraan iemand te herkennen is.",
+		"comment.optional": "Optioneel",
 
 		"thanks.title": "Dank u wel",
 		"thanks.lead":  "Uw antwoorden zijn verstuurd.",
