@@ -185,6 +185,9 @@ var flashes = map[string]string{
 	"plan-generated": "The plan is generated again from the framework. Steps added by hand are kept, and steps proposed again keep their owner, due date and status.",
 	"next-wave":      "The next wave is open: invite respondents to answer again. Its results will be compared with the previous wave's.",
 	"decided":        "Decision recorded as a plan step.",
+
+	// A framework uploaded with lint warnings (framework.Lint).
+	"uploaded-untranslated": "The framework is stored and can be used in assessments. Some of its texts lack a translation that others have: respondents in that language see them in the framework's language. cxm framework lint lists them.",
 }
 
 // redirect after a successful form POST (post/redirect/get), with one of

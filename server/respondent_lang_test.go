@@ -167,8 +167,21 @@ func TestRespondentTranslatedFramework(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st, raw := e.raw(cxm.RoleFacilitator, "POST", "/api/v1/frameworks", "application/yaml", src); st != http.StatusCreated {
+	if st, raw := e.raw(cxm.RoleFacilitator, "POST", "/api/v1/frameworks", "application/yaml", src); st != http.StatusCreated || strings.Contains(string(raw), "warnings") {
 		t.Fatalf("upload: %d %s", st, raw)
+	}
+	// Half translated: stored, with the lint's warnings in the answer.
+	half := strings.Replace(strings.Replace(string(src), "id: temkin-four-de", "id: half-de", 1),
+		"          de: Wer sich für Kunden besonders einsetzt, erfährt hier Anerkennung.\n", "", 1)
+	st, raw := e.raw(cxm.RoleFacilitator, "POST", "/api/v1/frameworks", "application/yaml", half) // ee-3's text is at 245:11
+	if st != http.StatusCreated || !strings.Contains(string(raw), `"warnings": [
+    {
+      "column": 11,
+      "line": 245,
+      "message": "warning: item text has no translation into de, which other texts of this file have: those respondents see it in en"
+    }
+  ]`) {
+		t.Errorf("half translated: %d %s", st, raw)
 	}
 	id := e.newAssessment(map[string]any{"name": "Welle 1", "framework": "temkin-four-de", "min_group": 3})
 	tok := e.invite(id, 1)[0]
