@@ -24,8 +24,8 @@ func (f *Framework) Lang() string {
 }
 
 // Localized is a framework's respondent-facing texts in one language.
-// Missing counts the statements and names that fell back to the
-// framework's own language.
+// Missing counts the statements and competency names that fell back to
+// the framework's own language.
 type Localized struct {
 	Lang    string
 	Name    string
@@ -52,7 +52,10 @@ func (f *Framework) Localize(lang string) Localized {
 		}
 		return s
 	}
-	l.Name = pick(f.NameTr, f.Name)
+	l.Name, _ = f.NameTr.In(lang, f.Name) // not counted: the note is about what is asked
+	if own {
+		l.Name = f.Name
+	}
 	for _, c := range f.Competencies {
 		l.Comps[c.ID] = pick(c.NameTr, c.Name)
 		for _, it := range c.Items {

@@ -20,6 +20,7 @@ import (
 // surveyPart is one page of the survey.
 type surveyPart struct {
 	Title      string
+	TitleLang  string // the title's language when it is not the page's (no translation)
 	Intro      string
 	Attributes []attributeQuestion
 	Statements []statementQuestion
@@ -35,6 +36,7 @@ type attributeQuestion struct {
 
 type statementQuestion struct {
 	ID, Text string
+	Lang     string // the statement's language when it is not the page's
 	Answer   string // "", "dk" or the number
 }
 
@@ -78,9 +80,9 @@ func (s *Server) parts(f *cxm.Framework, loc cxm.Localized, l i18n.Printer, a cx
 		dk[id] = true
 	}
 	for _, c := range f.Competencies {
-		p := surveyPart{Title: loc.Comps[c.ID]}
+		p := surveyPart{Title: loc.Comps[c.ID], TitleLang: fallbackLang(f, c.NameTr, l)}
 		for _, it := range c.Items {
-			q := statementQuestion{ID: it.ID, Text: loc.Items[it.ID]}
+			q := statementQuestion{ID: it.ID, Text: loc.Items[it.ID], Lang: fallbackLang(f, it.TextTr, l)}
 			if v, ok := d.Answers[it.ID]; ok {
 				q.Answer = strconv.Itoa(v)
 			} else if dk[it.ID] {

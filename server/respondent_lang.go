@@ -144,3 +144,13 @@ func localizedScale(f *cxm.Framework, loc cxm.Localized, l i18n.Printer) []optio
 	}
 	return out
 }
+
+// fallbackLang is the framework's language when a text has no translation
+// into the page's: marked on the element, so that screen readers read it
+// in the right language. "" when the text is in the page's language.
+func fallbackLang(f *cxm.Framework, tr cxm.Texts, l i18n.Printer) string {
+	if _, ok := tr[l.Lang()]; ok || l.Lang() == f.Lang() {
+		return ""
+	}
+	return f.Lang()
+}

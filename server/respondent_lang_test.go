@@ -75,7 +75,7 @@ func respondentLanguage(t *testing.T, e *env) {
 	mustContain(t, "de", page, `<html lang="de">`, "Teil 2 von 5", "Speichern und weiter", "Zurück", "Zum Inhalt springen",
 		"Stimme überhaupt nicht zu", "Teils, teils", "Weiß nicht", "0 von 24 Aussagen beantwortet.",
 		"Einige Aussagen dieser Umfrage gibt es nicht auf Deutsch; sie werden auf Englisch gezeigt.",
-		"Our leaders make decisions that are consistent", `aria-current="true">Deutsch</a>`)
+		`<h1 lang="en">Purposeful Leadership</h1>`, `<legend lang="en">Our leaders make decisions that are consistent`, `aria-current="true">Deutsch</a>`)
 	mustNotContain(t, "de", page, "Save and continue", "Strongly disagree", "Part 2", "Skip to content")
 	if resp.Header.Get("Set-Cookie") != "" || !strings.Contains(resp.Header.Get("Vary"), "Accept-Language") {
 		t.Errorf("a header's language sets no cookie and varies: %q %q", resp.Header.Get("Set-Cookie"), resp.Header.Get("Vary"))
@@ -187,7 +187,7 @@ func TestRespondentTranslatedFramework(t *testing.T) {
 	tok := e.invite(id, 1)[0]
 	_, page := e.getAs("/r/"+tok+"?part=2", "de-DE,de;q=0.9,en;q=0.8")
 	mustContain(t, "de", page, "Welle 1 · Vier Kernkompetenzen der Customer Experience", "<h1>Mitarbeiterengagement</h1>",
-		"Wer sich für Kunden besonders einsetzt, erfährt hier Anerkennung.", "Stimme voll und ganz zu")
+		"<legend>Wer sich für Kunden besonders einsetzt, erfährt hier Anerkennung.</legend>", "Stimme voll und ganz zu")
 	mustNotContain(t, "de", page, "Employee Engagement", "Employees who go out", "Einige Aussagen")
 	_, page = e.getAs("/r/"+tok+"?part=2", "fr")
 	mustContain(t, "fr", page, "Employees who go out of their way", "Tout à fait d’accord",
