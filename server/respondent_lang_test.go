@@ -1,8 +1,10 @@
 package server
 
 import (
+	"bytes"
 	"html"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"os"
@@ -271,5 +273,43 @@ competencies: [{id: c, name: C, items: [{id: i1, text: One}, {id: i2, text: Two}
 	de := parse("id: f\nversion: 1\nname: F\nlanguage: de\nscale: {min: 1, max: 2, labels: {1: Nie, 2: Agree}}" + rest)
 	if got := labels(de, "nl"); got != "1=Nie|2=Agree" {
 		t.Errorf("a German framework for nl: %s", got)
+	}
+}
+
+// TestUploadUntranslatedInBrowser: a framework uploaded on the Frameworks
+// page with a translation some texts lack is stored, and the next page says
+// so; a complete one gets the plain message.
+func TestUploadUntranslatedInBrowser(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	c, csrf := e.session(cxm.RoleFacilitator)
+	upload := func(src string) string {
+		t.Helper()
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("csrf", csrf)
+		fw, _ := mw.CreateFormFile("file", "f.yaml")
+		fw.Write([]byte(src))
+		mw.Close()
+		req, _ := http.NewRequest("POST", e.ts.URL+"/frameworks", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := c.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload: %d", resp.StatusCode)
+		}
+		return resp.Header.Get("Location")
+	}
+	half := strings.Replace(customFramework, "name: Custom", "name: {en: Custom, de: Eigen}", 1)
+	loc := upload(half)
+	if loc != "/frameworks/custom/1?flash=uploaded-untranslated" {
+		t.Fatalf("redirect to %s", loc)
+	}
+	_, page := e.get(c, loc)
+	mustContain(t, "flash", page, "Some of its texts lack a translation that others have")
+	if loc := upload(strings.Replace(customFramework, "id: custom", "id: plain", 1)); loc != "/frameworks/plain/1?flash=uploaded" {
+		t.Errorf("a framework without translations: %s", loc)
 	}
 }
