@@ -276,10 +276,10 @@ competencies: [{id: c, name: C, items: [{id: i1, text: One}, {id: i2, text: Two}
 	}
 }
 
-// TestUploadUntranslatedInBrowser: a framework uploaded on the Frameworks
+// TestUploadUntranslatedForm: a framework uploaded on the Frameworks
 // page with a translation some texts lack is stored, and the next page says
 // so; a complete one gets the plain message.
-func TestUploadUntranslatedInBrowser(t *testing.T) {
+func TestUploadUntranslatedForm(t *testing.T) {
 	e := newEnv(t, "sqlite")
 	c, csrf := e.session(cxm.RoleFacilitator)
 	upload := func(src string) string {
