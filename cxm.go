@@ -7,9 +7,14 @@ package cxm
 // (shared/spec/scoring.md §1). Frameworks are data: built-ins are embedded
 // YAML files, users write their own.
 type Framework struct {
-	ID           string       `json:"id"`
-	Version      int          `json:"version"`
-	Name         string       `json:"name"`
+	ID      string `json:"id"`
+	Version int    `json:"version"`
+	Name    string `json:"name"`
+	// Language is the language of the framework's plain texts ("" is
+	// English); NameTr and the other *Tr fields hold translations into
+	// other languages, for the respondent's pages (translations.go).
+	Language     string       `json:"language,omitempty"`
+	NameTr       Texts        `json:"name_translations,omitempty"`
 	Attribution  string       `json:"attribution,omitempty"`
 	Description  string       `json:"description,omitempty"`
 	Scale        Scale        `json:"scale"`
@@ -25,6 +30,8 @@ type Scale struct {
 	Max          int            `json:"max"`
 	Labels       map[int]string `json:"labels,omitempty"` // optional labels for some answer values
 	AllowUnknown bool           `json:"allow_unknown"`    // respondents may answer "don't know"
+	// LabelTr holds the labels' translations: language, then answer value.
+	LabelTr map[string]map[int]string `json:"label_translations,omitempty"`
 }
 
 // Options is A, the number of answer options.
@@ -51,6 +58,7 @@ type Stage struct {
 type Competency struct {
 	ID        string     `json:"id"`
 	Name      string     `json:"name"`
+	NameTr    Texts      `json:"name_translations,omitempty"`
 	Summary   string     `json:"summary,omitempty"`
 	Weakness  Weakness   `json:"weakness"`
 	Items     []Item     `json:"items"`
@@ -67,6 +75,7 @@ type Weakness struct {
 type Item struct {
 	ID      string  `json:"id"`
 	Text    string  `json:"text"`
+	TextTr  Texts   `json:"text_translations,omitempty"`
 	Reverse bool    `json:"reverse"` // agreeing means less maturity: value = min + max - answer
 	Weight  float64 `json:"weight"`  // > 0, defaults to 1
 }

@@ -63,6 +63,16 @@ func Load(name string) (*cxm.Framework, error) {
 	return Parse(name, data)
 }
 
+// LoadLint reads a framework file ("-" is standard input) with its
+// warnings (Lint).
+func LoadLint(name string) (*cxm.Framework, cxm.ErrorList, error) {
+	data, err := readFile(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	return Lint(name, data)
+}
+
 // Resolve returns the built-in framework with id ref or, when there is none,
 // reads ref as a file.
 func Resolve(ref string) (*cxm.Framework, error) {

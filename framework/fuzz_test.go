@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/i18n"
 )
 
 // FuzzParse feeds arbitrary bytes to Parse. Besides the corpus in
@@ -28,6 +29,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(data)
 	}
 	f.Add([]byte(validYAML))
+	f.Add([]byte(translatedYAML))
 	f.Add([]byte(""))
 	f.Add([]byte("id: x\n  bad: indent\n"))
 	f.Add([]byte("id: &a x\nname: *a\n"))
@@ -94,6 +96,7 @@ func checkFramework(t *testing.T, fw *cxm.Framework) {
 	if fw.Name == "" {
 		t.Error("no name")
 	}
+	checkTranslations(t, fw)
 	sc := fw.Scale
 	if sc.Min >= sc.Max || sc.Options() < 2 || sc.Options() > MaxOptions {
 		t.Errorf("scale %d..%d (%d options)", sc.Min, sc.Max, sc.Options())
@@ -157,6 +160,37 @@ func checkFramework(t *testing.T, fw *cxm.Framework) {
 				if !stages[s] {
 					t.Errorf("practice %s names stage %q", p.ID, s)
 				}
+			}
+		}
+	}
+}
+
+// checkTranslations: the framework's language and every translation are in
+// a language the survey speaks, never the framework's own, never empty, and
+// every label translation is of a label the scale has.
+func checkTranslations(t *testing.T, fw *cxm.Framework) {
+	t.Helper()
+	if fw.Language != "" && !i18n.Supported(fw.Language) {
+		t.Errorf("language %q", fw.Language)
+	}
+	check := func(what string, tr cxm.Texts) {
+		for l, s := range tr {
+			if !i18n.Supported(l) || l == fw.Lang() || s == "" {
+				t.Errorf("%s: translation %q: %q", what, l, s)
+			}
+		}
+	}
+	check("name", fw.NameTr)
+	for _, c := range fw.Competencies {
+		check(c.ID, c.NameTr)
+		for _, it := range c.Items {
+			check(it.ID, it.TextTr)
+		}
+	}
+	for l, labels := range fw.Scale.LabelTr {
+		for v, s := range labels {
+			if _, ok := fw.Scale.Labels[v]; !ok || s == "" || !i18n.Supported(l) || l == fw.Lang() {
+				t.Errorf("label translation %s %d: %q", l, v, s)
 			}
 		}
 	}

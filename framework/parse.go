@@ -42,7 +42,22 @@ var slug = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 // Parse reads a framework file. name is used in error positions. On any
 // problem it returns an ErrorList with every error found, in file order.
 func Parse(name string, data []byte) (*cxm.Framework, error) {
-	return parse(&parser{file: name, ids: map[string]*yaml.Node{}}, data)
+	f, _, err := Lint(name, data)
+	return f, err
+}
+
+// Lint is Parse that also returns warnings: problems that do not stop the
+// framework from being used, such as a statement without a translation
+// that other statements have. They are positioned like errors, and their
+// messages start with "warning: ".
+func Lint(name string, data []byte) (*cxm.Framework, cxm.ErrorList, error) {
+	p := &parser{file: name, ids: map[string]*yaml.Node{}}
+	f, err := parse(p, data)
+	if p.moreWarns > 0 {
+		last := p.warns[len(p.warns)-1]
+		p.warns = append(p.warns, cxm.Error{File: name, Line: last.Line, Column: last.Column, Msg: fmt.Sprintf("warning: and %d more warnings", p.moreWarns)})
+	}
+	return f, p.warns, err
 }
 
 // ParseStored reads a framework version already stored, by this or an
@@ -72,7 +87,9 @@ func parse(p *parser, data []byte) (*cxm.Framework, error) {
 		p.errs = append(p.errs, cxm.Error{File: name, Line: 1, Column: 1, Msg: "file is empty"})
 		return nil, p.errs
 	}
+	p.lang = frameworkLanguage(doc.Content[0])
 	f := p.framework(doc.Content[0])
+	p.warnMissing()
 	if len(p.errs) > 0 {
 		sort.SliceStable(p.errs, func(i, j int) bool {
 			a, b := p.errs[i], p.errs[j]
@@ -93,6 +110,11 @@ type parser struct {
 	more   int                   // errors beyond maxErrors, counted only
 	ids    map[string]*yaml.Node // every id in the file, which share one namespace
 	nItems int                   // items read so far, for MaxItems
+
+	lang      string        // the framework's language (translate.go)
+	trs       []*translated // the translatable texts read, for warnings
+	warns     cxm.ErrorList
+	moreWarns int
 
 	unlimited bool // the size limits are not checked (ParseStored)
 }
@@ -175,6 +197,10 @@ func (p *parser) scalar(n *yaml.Node, what string) (string, bool) {
 
 // text reads a non-empty string of at most limit characters.
 func (p *parser) text(n *yaml.Node, what string, limit int, dst *string) {
+	if n.Kind == yaml.MappingNode {
+		p.errorf(n, "%s must be a single text: only the framework's name, competency names, item texts and scale labels can be translated", what)
+		return
+	}
 	s, ok := p.scalar(n, what)
 	if !ok {
 		return
@@ -290,7 +316,12 @@ func (p *parser) framework(n *yaml.Node) *cxm.Framework {
 				p.errorf(v, "version must be a positive whole number, not %d", f.Version)
 			}
 		}},
-		"name":        {true, func(v *yaml.Node) { p.text(v, "name", MaxName, &f.Name) }},
+		"name": {true, func(v *yaml.Node) { p.trText(v, "name", MaxName, &f.Name, &f.NameTr) }},
+		"language": {false, func(v *yaml.Node) {
+			if lang, ok := p.languageCode(v, "language"); ok {
+				f.Language = lang
+			}
+		}},
 		"attribution": {false, func(v *yaml.Node) { p.text(v, "attribution", MaxStatement, &f.Attribution) }},
 		"description": {false, func(v *yaml.Node) { p.text(v, "description", MaxDescription, &f.Description) }},
 		"scale":       {true, func(v *yaml.Node) { p.scale(v, &f.Scale) }},
@@ -358,6 +389,7 @@ func (p *parser) scale(n *yaml.Node, s *cxm.Scale) {
 		return
 	}
 	s.Labels = map[int]string{}
+	seen := map[int]bool{}
 	for i := 0; i+1 < len(labels.Content); i += 2 {
 		k, v := labels.Content[i], labels.Content[i+1]
 		var x int
@@ -368,13 +400,24 @@ func (p *parser) scale(n *yaml.Node, s *cxm.Scale) {
 			p.errorf(k, "label key %d is outside the scale %d..%d", x, s.Min, s.Max)
 			continue
 		}
-		if _, dup := s.Labels[x]; dup {
+		if seen[x] {
 			p.errorf(k, "label for %d appears twice", x)
 			continue
 		}
+		seen[x] = true
 		var t string
-		p.text(v, "label", MaxName, &t)
+		var tr cxm.Texts
+		p.trText(v, "label", MaxName, &t, &tr)
 		s.Labels[x] = t
+		for lang, l := range tr {
+			if s.LabelTr == nil {
+				s.LabelTr = map[string]map[int]string{}
+			}
+			if s.LabelTr[lang] == nil {
+				s.LabelTr[lang] = map[int]string{}
+			}
+			s.LabelTr[lang][x] = l
+		}
 	}
 }
 
@@ -432,7 +475,7 @@ func (p *parser) competencies(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.
 		var itemsNode *yaml.Node
 		p.mapping(e, "competency", map[string]field{
 			"id":      {true, func(v *yaml.Node) { p.id(v, "competency id", &c.ID) }},
-			"name":    {true, func(v *yaml.Node) { p.text(v, "competency name", MaxName, &c.Name) }},
+			"name":    {true, func(v *yaml.Node) { p.trText(v, "competency name", MaxName, &c.Name, &c.NameTr) }},
 			"summary": {false, func(v *yaml.Node) { p.text(v, "competency summary", MaxDescription, &c.Summary) }},
 			"weakness": {false, func(v *yaml.Node) {
 				p.mapping(v, "weakness", map[string]field{
@@ -460,7 +503,7 @@ func (p *parser) items(n *yaml.Node) []cxm.Item {
 		it := cxm.Item{Weight: 1}
 		p.mapping(e, "item", map[string]field{
 			"id":      {true, func(v *yaml.Node) { p.id(v, "item id", &it.ID) }},
-			"text":    {true, func(v *yaml.Node) { p.text(v, "item text", MaxStatement, &it.Text) }},
+			"text":    {true, func(v *yaml.Node) { p.trText(v, "item text", MaxStatement, &it.Text, &it.TextTr) }},
 			"reverse": {false, func(v *yaml.Node) { p.boolean(v, "reverse", &it.Reverse) }},
 			"weight": {false, func(v *yaml.Node) {
 				if p.number(v, "weight", &it.Weight) && it.Weight <= 0 {

@@ -95,7 +95,7 @@ func errorStrings(t *testing.T, err error) []string {
 }
 
 const badID = ` is not a valid id (lowercase letters and digits, words joined by single hyphens, e.g. "customer-connectedness")`
-const topKeys = `(known keys: attribution, competencies, description, id, name, rule, scale, stages, version, weak_below)`
+const topKeys = `(known keys: attribution, competencies, description, id, language, name, rule, scale, stages, version, weak_below)`
 const aliasMsg = `aliases (*name) are not supported in framework files`
 
 func TestParseErrors(t *testing.T) {

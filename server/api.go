@@ -103,8 +103,23 @@ func (s *Server) apiCreateFramework(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"id": id, "version": f.Version})
+	out := map[string]any{"id": id, "version": f.Version}
+	if warns := frameworkWarnings(data); len(warns) > 0 {
+		out["warnings"] = warns
+	}
+	writeJSON(w, http.StatusCreated, out)
 	return nil
+}
+
+// frameworkWarnings lists what a stored framework's lint warns about (a
+// translation some texts lack), positioned like its errors.
+func frameworkWarnings(data []byte) []map[string]any {
+	_, warns, _ := framework.Lint("upload.yaml", data)
+	var out []map[string]any
+	for _, w := range warns {
+		out = append(out, map[string]any{"line": w.Line, "column": w.Column, "message": w.Msg})
+	}
+	return out
 }
 
 // saveFramework validates and stores an uploaded framework. A changed file

@@ -118,7 +118,7 @@ func TestCommentsInBrowser(t *testing.T) {
 		b.submit(`button[value=next]`, http.StatusOK)
 	}
 	b.contains("Part 4 of 4")
-	b.contains(question + " (optional)")
+	b.contains(question + " (Optional)")
 	b.contains("Please do not write names")
 	b.submit(`button[value=submit]`, http.StatusBadRequest)
 	b.contains("You have not answered any statement yet")

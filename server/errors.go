@@ -18,6 +18,8 @@ type Error struct {
 	Details any // extra JSON, e.g. a framework's lint errors
 	// RetryAfter, in seconds, is sent as the Retry-After header (429, 503).
 	RetryAfter string
+	// Localized: Message is in the respondent's language (respondent_lang.go).
+	Localized bool
 }
 
 func (e *Error) Error() string { return e.Message }

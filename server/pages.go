@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/i18n"
 	"github.com/cxmhq/cxm/score"
 )
 
@@ -77,6 +78,7 @@ var funcs = template.FuncMap{
 	"canRun":    func(u *cxm.User) bool { return u != nil && u.Role.CanRun() },
 	"isAdmin":   func(u *cxm.User) bool { return u != nil && u.Role == cxm.RoleAdmin },
 	"valueText": valueText,
+	"langName":  func(code string) string { return i18n.For("en").LanguageName(code) },
 	"compName": func(c *cxm.Competency) string {
 		if c == nil {
 			return ""
@@ -116,14 +118,28 @@ type view struct {
 	CSRF  string
 	Flash string
 	Data  any
+
+	// The respondent's pages: their language (i18n; the zero Printer
+	// speaks English, as every other page does) and the language switch.
+	Lang       string
+	L          i18n.Printer
+	Respondent *respondentChrome
 }
 
-// render writes a page. It renders into a buffer first so that a template
-// error becomes a clean 500, not half a page.
+// render writes a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) error {
 	v := view{Title: title, Data: data, Flash: flashes[r.URL.Query().Get("flash")]}
 	if p := principalFrom(r.Context()); p != nil {
 		v.User, v.CSRF = &p.user, p.csrf
+	}
+	return s.write(w, status, page, v)
+}
+
+// write renders a page's view. It renders into a buffer first so that a
+// template error becomes a clean 500, not half a page.
+func (s *Server) write(w http.ResponseWriter, status int, page string, v view) error {
+	if v.Lang == "" {
+		v.Lang = "en"
 	}
 	var buf bytes.Buffer
 	set := s.pages.sets[page]
@@ -179,6 +195,9 @@ var flashes = map[string]string{
 	"imported":          "The responses are imported: they count like submitted ones.",
 	"preview-submitted": "In the survey this button submits the answers and shows the thank-you page. This is a preview: nothing was stored.",
 	"welcome-saved":     "The welcome text is saved: respondents see it at the top of the survey.",
+
+	// A framework uploaded with lint warnings (framework.Lint).
+	"uploaded-untranslated": "The framework is stored and can be used in assessments. Some of its texts lack a translation that others have: respondents in that language see them in the framework's language. cxm framework lint lists them.",
 }
 
 // redirect after a successful form POST (post/redirect/get), with one of

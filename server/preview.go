@@ -28,7 +28,8 @@ func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := cxm.Draft{Attributes: map[string]string{}, Answers: map[string]int{}}
-	parts := s.parts(f, a, d)
+	l, _ := respondentLang(r)
+	parts := s.parts(f, f.Localize(l.Lang()), l, a, d)
 	q := r.URL.Query()
 	i, _ := strconv.Atoi(q.Get("part"))
 	i = min(max(i, 0), len(parts)-1)
@@ -45,7 +46,7 @@ func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) error {
 		}
 		return redirect(w, r, fmt.Sprintf("/assessments/%d/preview?part=%d", a.ID, i), flash)
 	}
-	return s.renderSurvey(w, r, http.StatusOK, f, a, d, parts, i, "")
+	return s.renderSurvey(w, r, http.StatusOK, f, a, d, i, "")
 }
 
 // welcomeParagraphs splits a welcome text into paragraphs at blank lines;

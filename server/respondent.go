@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/i18n"
 	"github.com/cxmhq/cxm/store"
 )
 
@@ -21,6 +22,7 @@ import (
 // surveyPart is one page of the survey.
 type surveyPart struct {
 	Title      string
+	TitleLang  string // the title's language when it is not the page's (no translation)
 	Intro      string
 	Attributes []attributeQuestion
 	Statements []statementQuestion
@@ -36,6 +38,7 @@ type attributeQuestion struct {
 
 type statementQuestion struct {
 	ID, Text string
+	Lang     string // the statement's language when it is not the page's
 	Answer   string // "", "dk" or the number
 }
 
@@ -64,12 +67,16 @@ type surveyView struct {
 	Comment    string
 	MaxComment int
 	K          int // the assessment's smallest group
+	// Fallback names, in the respondent's language, the framework's
+	// language some statements are shown in for want of a translation.
+	Fallback string
 }
 
-func (s *Server) parts(f *cxm.Framework, a cxm.Assessment, d cxm.Draft) []surveyPart {
+// parts splits the survey into its pages, in the respondent's language
+// (loc: the framework's texts in it, l: the survey's own words).
+func (s *Server) parts(f *cxm.Framework, loc cxm.Localized, l i18n.Printer, a cxm.Assessment, d cxm.Draft) []surveyPart {
 	var out []surveyPart
-	p := surveyPart{Title: "About you", Intro: "These answers are used only to compare groups. Groups with fewer than " +
-		strconv.Itoa(a.MinGroup) + " people are never shown, and nothing links your answers to you."}
+	p := surveyPart{Title: l.T("about"), Intro: l.T("about_intro", a.MinGroup)}
 	for i, at := range a.Attributes {
 		if len(at.Values) > 0 { // a free-text attribute from before v2 is not asked
 			p.Attributes = append(p.Attributes, attributeQuestion{Attribute: at, Index: i, Value: d.Attributes[at.Name]})
@@ -83,9 +90,9 @@ func (s *Server) parts(f *cxm.Framework, a cxm.Assessment, d cxm.Draft) []survey
 		dk[id] = true
 	}
 	for _, c := range f.Competencies {
-		p := surveyPart{Title: c.Name}
+		p := surveyPart{Title: loc.Comps[c.ID], TitleLang: fallbackLang(f, c.NameTr, l)}
 		for _, it := range c.Items {
-			q := statementQuestion{ID: it.ID, Text: it.Text}
+			q := statementQuestion{ID: it.ID, Text: loc.Items[it.ID], Lang: fallbackLang(f, it.TextTr, l)}
 			if v, ok := d.Answers[it.ID]; ok {
 				q.Answer = strconv.Itoa(v)
 			} else if dk[it.ID] {
@@ -98,29 +105,22 @@ func (s *Server) parts(f *cxm.Framework, a cxm.Assessment, d cxm.Draft) []survey
 	return out
 }
 
-func scaleOptions(sc cxm.Scale) []option {
-	var out []option
-	for v := sc.Min; v <= sc.Max; v++ {
-		out = append(out, option{Value: strconv.Itoa(v), Label: sc.Labels[v]})
-	}
-	return out
-}
-
 // openInvitation resolves the token and refuses used invitations and
 // closed assessments with a page that says so.
 func (s *Server) openInvitation(r *http.Request) (cxm.Invitation, cxm.Assessment, *cxm.Framework, error) {
+	l, _ := respondentLang(r)
 	inv, a, f, err := s.invitationFor(r.Context(), r.PathValue("token"))
 	if errors.Is(err, cxm.ErrNotFound) {
-		return inv, a, f, errorf(http.StatusNotFound, "This invitation link is not valid. Check that it was copied whole.")
+		return inv, a, f, localErr(http.StatusNotFound, l, "err.invalid")
 	}
 	if err != nil {
 		return inv, a, f, err
 	}
 	if inv.Used {
-		return inv, a, f, errorf(http.StatusConflict, "Your answers were already submitted. Thank you! An invitation can be used once.")
+		return inv, a, f, localErr(http.StatusConflict, l, "err.used")
 	}
 	if a.Status != cxm.StatusOpen {
-		return inv, a, f, errorf(http.StatusConflict, "This assessment is closed and no longer takes answers.")
+		return inv, a, f, localErr(http.StatusConflict, l, "err.closed")
 	}
 	return inv, a, f, nil
 }
@@ -148,19 +148,24 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	parts := s.parts(f, a, d)
+	s.keepLang(w, r)
+	l, _ := respondentLang(r)
+	parts := s.parts(f, f.Localize(l.Lang()), l, a, d)
 	i, _ := strconv.Atoi(r.URL.Query().Get("part"))
 	if i < 0 || i >= len(parts) {
 		i = 0
 	}
-	return s.renderSurvey(w, r, http.StatusOK, f, a, d, parts, i, "")
+	return s.renderSurvey(w, r, http.StatusOK, f, a, d, i, "")
 }
 
-func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, f *cxm.Framework, a cxm.Assessment, d cxm.Draft, parts []surveyPart, i int, msg string) error {
+func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, f *cxm.Framework, a cxm.Assessment, d cxm.Draft, i int, msg string) error {
+	l, _ := respondentLang(r)
+	loc := f.Localize(l.Lang())
+	parts := s.parts(f, loc, l, a, d)
 	v := surveyView{
-		Token: r.PathValue("token"), Framework: f.Name, Assessment: a.Name,
+		Token: r.PathValue("token"), Framework: loc.Name, Assessment: a.Name,
 		Part: parts[i], Index: i, Parts: len(parts), Answered: len(d.Answers) + len(d.DontKnow), Total: f.NumItems(),
-		Options: scaleOptions(f.Scale), DontKnow: f.Scale.AllowUnknown, Last: i == len(parts)-1, Error: msg,
+		Options: localizedScale(f, loc, l), DontKnow: f.Scale.AllowUnknown, Last: i == len(parts)-1, Error: msg,
 		Preview: r.PathValue("token") == "", ID: a.ID,
 		Question: a.OpenQuestion, Comment: d.Comment, MaxComment: maxCommentChars, K: a.MinGroup,
 	}
@@ -171,7 +176,17 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 		}
 		v.Welcome = welcomeParagraphs(text)
 	}
-	return s.render(w, r, status, "respond.html", a.Name, v)
+	if loc.Missing > 0 {
+		v.Fallback = l.LanguageName(f.Lang())
+	}
+	// The language switch links this part, also after a POST.
+	u := *r.URL
+	q := u.Query()
+	q.Set("part", strconv.Itoa(i))
+	u.RawQuery = q.Encode()
+	r = r.WithContext(r.Context())
+	r.URL = &u
+	return s.renderRespondent(w, r, status, "respond.html", a.Name, v)
 }
 
 // surveySave takes one part's answers, saves the draft, and moves on, back,
@@ -181,46 +196,49 @@ func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return errorf(http.StatusBadRequest, "unreadable form")
+	err = r.ParseForm()
+	l, chosen := respondentLang(r) // the form may carry the chosen language
+	if err != nil {
+		return localErr(http.StatusBadRequest, l, "err.form")
 	}
 	d, err := s.draft(r, inv)
 	if err != nil {
 		return err
 	}
-	parts := s.parts(f, a, d)
+	parts := s.parts(f, f.Localize(l.Lang()), l, a, d)
 	i, err := strconv.Atoi(r.PostForm.Get("part"))
 	if err != nil || i < 0 || i >= len(parts) {
-		return errorf(http.StatusBadRequest, "unknown part of the survey")
+		return localErr(http.StatusBadRequest, l, "err.part")
 	}
 	if i == len(parts)-1 && a.OpenQuestion != "" {
 		d.Comment = r.PostForm.Get("comment")
 	}
-	if msg := applyPart(f, a, &d, parts[i], r); msg != "" {
-		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, s.parts(f, a, d), i, msg)
+	if msg := applyPart(f, l, a, &d, parts[i], r); msg != "" {
+		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, i, msg)
 	}
 	if err := s.db.SaveDraft(r.Context(), inv.ID, store.DraftKey(r.PathValue("token")), d); err != nil {
 		return err
 	}
 	token := r.PathValue("token")
+	to := func(part int) string { return withLang(fmt.Sprintf("/r/%s?part=%d", token, part), l, chosen) }
 	switch r.PostForm.Get("action") {
 	case "back":
-		return redirect(w, r, fmt.Sprintf("/r/%s?part=%d", token, max(i-1, 0)), "")
+		return redirect(w, r, to(max(i-1, 0)), "")
 	case "submit":
 		return s.surveySubmit(w, r, inv, a, f, d)
 	case "save":
-		return redirect(w, r, fmt.Sprintf("/r/%s?part=%d", token, i), "saved")
+		return redirect(w, r, to(i), "saved")
 	}
-	return redirect(w, r, fmt.Sprintf("/r/%s?part=%d", token, min(i+1, len(parts)-1)), "")
+	return redirect(w, r, to(min(i+1, len(parts)-1)), "")
 }
 
 // applyPart copies the form's answers for one part into the draft, checking
 // each against the scale and the attribute's choices.
-func applyPart(f *cxm.Framework, a cxm.Assessment, d *cxm.Draft, p surveyPart, r *http.Request) string {
+func applyPart(f *cxm.Framework, l i18n.Printer, a cxm.Assessment, d *cxm.Draft, p surveyPart, r *http.Request) string {
 	for _, q := range p.Attributes {
 		v, err := attributeValue(q.Attribute, r.PostForm.Get("attr."+q.Name))
 		if err != nil {
-			return fmt.Sprintf("Choose one of the listed answers for %s, or “Prefer not to say”.", q.Name)
+			return l.T("err.attr", q.Name)
 		}
 		d.Attributes[q.Name] = v
 	}
@@ -239,7 +257,7 @@ func applyPart(f *cxm.Framework, a cxm.Assessment, d *cxm.Draft, p surveyPart, r
 		default:
 			n, err := strconv.Atoi(v)
 			if err != nil || n < f.Scale.Min || n > f.Scale.Max {
-				return fmt.Sprintf("The answer to “%s” is not on the scale.", q.Text)
+				return l.T("err.scale", q.Text)
 			}
 			d.Answers[q.ID] = n
 		}
@@ -256,17 +274,16 @@ func applyPart(f *cxm.Framework, a cxm.Assessment, d *cxm.Draft, p surveyPart, r
 }
 
 func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, inv cxm.Invitation, a cxm.Assessment, f *cxm.Framework, d cxm.Draft) error {
-	last := len(s.parts(f, a, d)) - 1
+	l, chosen := respondentLang(r)
+	last := len(s.parts(f, f.Localize(l.Lang()), l, a, d)) - 1
 	if len(d.Answers) == 0 {
 		// Nothing stored, the link stays usable (issue 8).
-		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, s.parts(f, a, d), last,
-			"You have not answered any statement yet, so there is nothing to submit. Choose an answer for at least one statement "+
-				"(“Don't know” does not count), here or in an earlier part with Back, then submit again. Your answers so far are saved.")
+		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, last, l.T("err.empty"))
 	}
 	comment, err := commentInput(a.OpenQuestion, d.Comment)
 	if err != nil {
-		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, s.parts(f, a, d), last, fmt.Sprintf(
-			"Your comment has %d characters: shorten it to at most %d, then submit again.", utf8.RuneCountInString(strings.TrimSpace(d.Comment)), maxCommentChars))
+		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, last,
+			l.T("err.comment_long", utf8.RuneCountInString(strings.TrimSpace(d.Comment)), maxCommentChars))
 	}
 	in := submission{Attributes: map[string]string{}, Answers: map[string]*int{}}
 	for _, at := range a.Attributes {
@@ -283,16 +300,18 @@ func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, inv cxm.In
 	}
 	if err := s.db.SubmitResponse(r.Context(), inv.ID, a.ID, resp); err != nil {
 		if errors.Is(err, cxm.ErrConflict) {
-			return errorf(http.StatusConflict, "Your answers were already submitted. Thank you! An invitation can be used once.")
+			return localErr(http.StatusConflict, l, "err.used")
 		}
 		return err
 	}
 	s.storeComment(r.Context(), a, comment)
 	// The thank-you page has no token in its address: nothing to bookmark,
-	// nothing to link back.
-	return redirect(w, r, "/thanks", "")
+	// nothing to link back. A chosen language goes along: the cookie is
+	// only sent to /r/.
+	return redirect(w, r, withLang("/thanks", l, chosen), "")
 }
 
 func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, "thanks.html", "Thank you", nil)
+	l, _ := respondentLang(r)
+	return s.renderRespondent(w, r, http.StatusOK, "thanks.html", l.T("thanks.title"), nil)
 }

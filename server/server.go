@@ -187,6 +187,10 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, rt route, err erro
 		writeError(w, e)
 		return
 	}
+	if rt.access == respondent || rt.path == "/thanks" {
+		s.renderSurveyError(w, r, e)
+		return
+	}
 	s.renderError(w, r, e)
 }
 

@@ -152,7 +152,11 @@ func (s *Server) uploadFrameworkForm(w http.ResponseWriter, r *http.Request) err
 		}
 		return err
 	}
-	return redirect(w, r, fmt.Sprintf("/frameworks/%s/%d", f.ID, f.Version), "uploaded")
+	flash := "uploaded"
+	if len(frameworkWarnings(data)) > 0 {
+		flash = "uploaded-untranslated"
+	}
+	return redirect(w, r, fmt.Sprintf("/frameworks/%s/%d", f.ID, f.Version), flash)
 }
 
 func (s *Server) frameworkPage(w http.ResponseWriter, r *http.Request) error {

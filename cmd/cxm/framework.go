@@ -155,12 +155,20 @@ func newFrameworkLintCmd() *cobra.Command {
 			OK     bool     `json:"ok"`
 			ID     string   `json:"id,omitempty"`
 			Errors []string `json:"errors"`
+			// Warnings do not fail the lint: a translation some texts lack.
+			Warnings []string `json:"warnings,omitempty"`
 		}
 		var reports []report
 		var all cxm.ErrorList
 		for _, name := range files {
 			r := report{File: name, Errors: []string{}}
-			f, err := framework.Load(name)
+			f, warns, err := framework.LoadLint(name)
+			for _, w := range warns {
+				r.Warnings = append(r.Warnings, w.Error())
+				if format.value == "text" {
+					fmt.Fprintln(cmd.OutOrStdout(), w.Error())
+				}
+			}
 			switch e := err.(type) {
 			case nil:
 				r.OK, r.ID = true, f.ID
