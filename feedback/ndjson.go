@@ -254,4 +254,3 @@ func measureList(s *cxm.Source) string {
 }
 
 func (n *ndjsonFormat) text() string { return string(bytes.TrimRight(n.buf, "\r\n")) }
-

@@ -36,11 +36,11 @@ const (
 	MaxDrivers     = 50 // analyses
 	MaxDriverItems = 30 // drivers of one analysis
 	MaxName        = 200
-	MaxText        = 1000  // a promise's text, a column name, a term, a pattern
-	MaxDescription = 5000  // descriptions
+	MaxText        = 1000 // a promise's text, a column name, a term, a pattern
+	MaxDescription = 5000 // descriptions
 	MaxID          = 64
 	MaxWithin      = 366 * 24 * time.Hour // a follow-up's due time
-	maxErrors      = 100 // errors listed; then how many more
+	maxErrors      = 100                  // errors listed; then how many more
 	maxNumber      = 1_000_000
 )
 
@@ -163,9 +163,11 @@ func (p *parser) resolve(j *cxm.Journey, r *refs) {
 }
 
 func stageIDs(j *cxm.Journey) string {
-	ids := make([]string, len(j.Stages))
-	for i, s := range j.Stages {
-		ids[i] = s.ID
+	var ids []string
+	for _, s := range j.Stages {
+		if s.ID != "" {
+			ids = append(ids, s.ID)
+		}
 	}
 	return strings.Join(ids, ", ")
 }

@@ -129,9 +129,9 @@ func (p *parser) condition(n *yaml.Node, c *cxm.Condition, r *refs, j *cxm.Journ
 			}
 		}}
 	}
-	var cN, eN *yaml.Node
+	var nN, cN, eN *yaml.Node
 	p.mapping(n, "when", map[string]field{
-		"nps_at_most":     atMost("nps_at_most", &c.NPSAtMost),
+		"nps_at_most":     {false, func(v *yaml.Node) { nN = v; atMost("nps_at_most", &c.NPSAtMost).set(v) }},
 		"csat_at_most":    {false, func(v *yaml.Node) { cN = v; atMost("csat_at_most", &c.CSATAtMost).set(v) }},
 		"ces_at_most":     {false, func(v *yaml.Node) { eN = v; atMost("ces_at_most", &c.CESAtMost).set(v) }},
 		"comment_matches": {false, func(v *yaml.Node) { c.Comment = p.regexpOf(v, "comment_matches", &c.CommentMatches) }},
@@ -152,7 +152,7 @@ func (p *parser) condition(n *yaml.Node, c *cxm.Condition, r *refs, j *cxm.Journ
 		p.errorf(n, "when needs at least one of nps_at_most, csat_at_most, ces_at_most, comment_matches, sentiment_below")
 	}
 	if c.NPSAtMost != nil && (*c.NPSAtMost < 0 || *c.NPSAtMost > 9) {
-		p.errorf(n, "nps_at_most must be from 0 to 9, not %d", *c.NPSAtMost)
+		p.errorf(nN, "nps_at_most must be from 0 to 9, not %d", *c.NPSAtMost)
 	}
 	// Scales may come after follow_up in the file: checked once all is read.
 	r.after = append(r.after, func() {
