@@ -1,7 +1,9 @@
 package cxm
 
 import (
+	"encoding/json"
 	"regexp"
+	"strings"
 	"time"
 )
 
@@ -197,6 +199,30 @@ type FollowUpRule struct {
 	Within time.Duration `json:"within"`          // due = at + Within (in Hours when given)
 	Owner  string        `json:"owner"`           // "employee", "stage" or an email
 	Hours  *Hours        `json:"hours,omitempty"` // nil: elapsed time
+}
+
+// WithinText is Within as a user writes it: 24h, 90m, 1h30m.
+func (f *FollowUpRule) WithinText() string { return ShortDuration(f.Within) }
+
+// MarshalJSON writes within as text (24h), not nanoseconds.
+func (f FollowUpRule) MarshalJSON() ([]byte, error) {
+	type plain FollowUpRule
+	return json.Marshal(struct {
+		plain
+		Within string `json:"within"`
+	}{plain(f), ShortDuration(f.Within)})
+}
+
+// ShortDuration writes a duration without zero units: 24h, 1h30m, 90s.
+func ShortDuration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = s[:len(s)-2]
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = s[:len(s)-2]
+	}
+	return s
 }
 
 // Condition holds a follow-up rule's tests; every one given must hold.
