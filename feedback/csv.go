@@ -181,7 +181,6 @@ func (c *csvFormat) next(rd *Reader) (int, int, error) {
 	}
 	c.row++
 	rd.curRow = c.row
-	line, _ := c.r.FieldPos(0)
 	c.rec = rec
 	if err != nil {
 		var pe *csv.ParseError
@@ -194,6 +193,7 @@ func (c *csvFormat) next(rd *Reader) (int, int, error) {
 		e := csvError(rd.name, err)
 		return 0, 0, &fatal{Problem{Line: e.Line, Row: c.row, Column: e.Column, Msg: e.Msg}}
 	}
+	line, _ := c.r.FieldPos(0)
 	for _, s := range c.plan {
 		l, col := c.r.FieldPos(s.col)
 		cl := cell{line: l, column: col, name: s.name}
