@@ -194,11 +194,11 @@ f:3:20: row 3, column value: value must not be negative, not -1`
 	if err == nil || err.Error() != want {
 		t.Errorf("got\n%v\nwant\n%s", err, want)
 	}
-	recs, err := readAll(t, "reviews", "id,product,review,label\nt1,B0,Tasty,great\nt2,B1,,other\n")
+	_, err = readAll(t, "reviews", "id,product,review,label\nt1,B0,Tasty,great\nt2,B1,,other\n")
 	if err == nil || err.Error() != "f:3: row 3: the record carries none of nps, csat, ces, comment or a measure" {
 		t.Errorf("got %v", err)
 	}
-	recs, err = readAll(t, "reviews", "id,product,review,label\nt1,B0,Tasty,great\n")
+	recs, err := readAll(t, "reviews", "id,product,review,label\nt1,B0,Tasty,great\n")
 	if err != nil || len(recs) != 1 || recs[0].Attributes[0] != "great" || recs[0].At.UTC().Format(time.RFC3339) != "2026-11-30T12:00:00Z" {
 		t.Errorf("%v %+v", err, recs)
 	}
