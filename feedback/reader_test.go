@@ -240,3 +240,30 @@ func TestErrorCap(t *testing.T) {
 		t.Errorf("%d errors, last %v", len(list), list[len(list)-1])
 	}
 }
+
+// TestTimeFormatAndExample reads the example journey's help desk export,
+// whose times are written "11/2/2026 2:03 PM" in America/Chicago.
+func TestTimeFormatAndExample(t *testing.T) {
+	j, _ := journey.Builtin("online-grocer")
+	data := "ticket,closed,customer,agent,rating,feedback,first_response,queue\n" +
+		"T1,11/2/2026 2:03 PM,c1,agent-7,2,Slow answer,75,Billing\n" +
+		"T2,11/2/2026 9:10 AM,c2,agent-7,,,12,Cancellations\n" +
+		"T3,2026-11-02 09:10,c3,agent-8,5,,,\n"
+	rd, err := NewReader("desk.csv", strings.NewReader(data), j, "help-desk", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = rd.Each(func(r *cxm.Record) error {
+		got = append(got, r.ID+" "+r.At.UTC().Format(time.RFC3339)+" "+r.Stage+" "+r.Employee)
+		return nil
+	})
+	want := `desk.csv:4:4: row 4, column closed: at: "2026-11-02 09:10" does not match time format "%m/%d/%Y %I:%M %p" (expected "/")`
+	if err == nil || err.Error() != want {
+		t.Errorf("got %v\nwant %s", err, want)
+	}
+	// CST is UTC-6 in November: 2:03 PM is 20:03 UTC.
+	if strings.Join(got, "|") != "T1 2026-11-02T20:03:00Z get-help agent-7|T2 2026-11-02T15:10:00Z renew agent-7" {
+		t.Errorf("got %q", got)
+	}
+}
