@@ -20,7 +20,8 @@ type csvFormat struct {
 	r       *csv.Reader
 	header  []string
 	plan    []step   // the mapped columns, in column order
-	pending []string // a Qualtrics third row that held data, read first
+	pending []string   // a Qualtrics third row that held data, read first
+	extra   [][]string // the Qualtrics header rows after the first
 	row     int      // rows read, the header(s) included
 	rec     []string
 	buf     bytes.Buffer
@@ -121,6 +122,7 @@ func (c *csvFormat) qualtricsHeader(rd *Reader) error {
 		}
 		c.row++
 		if i == 0 {
+			c.extra = append(c.extra, append([]string{}, rec...))
 			continue // the question texts
 		}
 		if !importIDs(rec) {
@@ -128,6 +130,7 @@ func (c *csvFormat) qualtricsHeader(rd *Reader) error {
 			c.row--
 			return nil
 		}
+		c.extra = append(c.extra, append([]string{}, rec...))
 		if col := c.column(rd.src.Columns[cxm.FieldAt]); col >= 0 {
 			var id struct {
 				TimeZone string `json:"timeZone"`

@@ -66,7 +66,8 @@ func (p Problem) Error(file string, ndjson bool) cxm.Error {
 type Rejected struct {
 	Line     int
 	Row      int
-	Text     string // the row as CSV (without the line break) or the NDJSON line
+	Text     string   // the row as CSV (without the line break) or the NDJSON line
+	Fields   []string // CSV: the row's cells; nil for NDJSON
 	Problems []Problem
 }
 
@@ -239,6 +240,9 @@ func (rd *Reader) each(fn func(*cxm.Record) error, reject func(*Rejected) error)
 			}
 			if reject != nil {
 				rj := &Rejected{Line: line, Row: row, Text: rd.format.text(), Problems: append([]Problem(nil), rd.problems...)}
+				if c, ok := rd.format.(*csvFormat); ok {
+					rj.Fields = append([]string(nil), c.rec...)
+				}
 				if err := reject(rj); err != nil {
 					return err
 				}

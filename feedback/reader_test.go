@@ -267,3 +267,40 @@ func TestTimeFormatAndExample(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestQuarantineFile(t *testing.T) {
+	j := testJ(t)
+	write := func(source, data string) string {
+		rd, err := NewReader("f", strings.NewReader(data), j, source, Options{Now: time.Unix(0, 0)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		q := NewQuarantine(&b, rd)
+		if err := rd.EachPartial(func(*cxm.Record) error { return nil }, q.Add); err != nil {
+			t.Fatal(err)
+		}
+		if err := q.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	got := write("qx", "EndDate,ResponseId,Q1,Q2\nEnd Date,Response ID,NPS,Why\n"+`"{""ImportId"":""endDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2_TEXT""}"`+"\n"+
+		"2026-11-02 08:05:00,R_1,12,\"Too, slow\"\n2026-11-02 08:05:00,R_2,9,Fine\n2026-11-02 08:05:00,R_3\n")
+	want := "EndDate,ResponseId,Q1,Q2,cxm_line,cxm_errors\nEnd Date,Response ID,NPS,Why,,\n" + `"{""ImportId"":""endDate""}","{""ImportId"":""_recordId""}","{""ImportId"":""QID1""}","{""ImportId"":""QID2_TEXT""}",,` + "\n" +
+		"2026-11-02 08:05:00,R_1,12,\"Too, slow\",4,\"row 4, column Q1: nps must be a whole number from 0 to 10, not 12\"\n" +
+		"2026-11-02 08:05:00,R_3,,,6,\"row 6: has 2 columns, the header has 4\"\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// The quarantine file, fixed, imports as the same source.
+	fixed := strings.Replace(strings.Replace(got, ",12,", ",10,", 1), "R_3,,,", "R_3,8,,", 1)
+	if recs, err := readAll(t, "qx", fixed); err != nil || len(recs) != 2 || recs[0].NPS != 10 || recs[1].NPS != 8 {
+		t.Errorf("re-import: %v %+v", err, recs)
+	}
+	got = write("api", `{"id":"a1","at":"2026-11-02","nps":11}`+"\n"+`{"id":"a2","at":"2026-11-02","nps":1}`+"\n")
+	want = `{"line":1,"errors":["field nps: nps must be a whole number from 0 to 10, not 11"],"record":"{\"id\":\"a1\",\"at\":\"2026-11-02\",\"nps\":11}"}` + "\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
