@@ -3,6 +3,7 @@ package feedback
 import (
 	"bytes"
 	"errors"
+	"io"
 	"math"
 	"testing"
 	"time"
@@ -50,6 +51,7 @@ func fuzzRead(t *testing.T, j *cxm.Journey, source string, data []byte) {
 	rows := rd.Rows()
 	rd2, _ := NewReader("f", bytes.NewReader(data), j, source, Options{Now: time.Unix(0, 0)})
 	good, bad := 0, 0
+	q := NewQuarantine(io.Discard, rd2)
 	perr := rd2.EachPartial(func(r *cxm.Record) error {
 		good++
 		checkRecord(t, j, src, r)
@@ -59,8 +61,11 @@ func fuzzRead(t *testing.T, j *cxm.Journey, source string, data []byte) {
 		if len(r.Problems) == 0 {
 			t.Fatal("rejected without a reason")
 		}
-		return nil
+		return q.Add(r)
 	})
+	if err := q.Flush(); err != nil {
+		t.Fatal(err)
+	}
 	if perr == nil && good+bad != rows {
 		t.Fatalf("quarantine: %d good + %d rejected, %d rows", good, bad, rows)
 	}
