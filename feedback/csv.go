@@ -35,7 +35,7 @@ type step struct {
 	name  string // the column, for messages
 }
 
-func newCSV(rd *Reader, br *bufio.Reader) (*csvFormat, error) {
+func newCSV(rd *Reader, br *bufio.Reader, qualtrics bool) (*csvFormat, error) {
 	c := &csvFormat{r: csv.NewReader(br)}
 	c.r.ReuseRecord = true
 	header, err := c.r.Read()
@@ -51,7 +51,7 @@ func newCSV(rd *Reader, br *bufio.Reader) (*csvFormat, error) {
 	if err := c.makePlan(rd); err != nil {
 		return nil, err
 	}
-	if rd.src.Format == cxm.FormatQualtrics {
+	if qualtrics {
 		if err := c.qualtricsHeader(rd); err != nil {
 			return nil, err
 		}
@@ -71,11 +71,24 @@ func (c *csvFormat) makePlan(rd *Reader) error {
 		}
 		cols[h] = i
 	}
+	rd.columns = rd.src.Columns
+	byName := len(rd.columns) == 0
+	if byName {
+		// No mapping: each field is in the column of its name.
+		rd.columns = map[cxm.Field]string{cxm.FieldID: string(cxm.FieldID), cxm.FieldAt: string(cxm.FieldAt)}
+		for _, f := range cxm.Fields {
+			if _, ok := cols[string(f)]; ok {
+				rd.columns[f] = string(f)
+			}
+		}
+	}
 	var missing []string
 	var errs cxm.ErrorList
 	add := func(column string, kind byte, index int, what string) {
 		i, ok := cols[column]
 		switch {
+		case !ok && byName && kind != 'f':
+			// Found by name: a measure or attribute the file lacks is not given.
 		case !ok:
 			missing = append(missing, fmt.Sprintf("%s (for %s)", column, what))
 		case dup[column]:
@@ -86,7 +99,7 @@ func (c *csvFormat) makePlan(rd *Reader) error {
 		}
 	}
 	for k, f := range cxm.Fields {
-		if col := rd.src.Columns[f]; col != "" {
+		if col := rd.columns[f]; col != "" {
 			add(col, 'f', k, string(f))
 		}
 	}
@@ -131,7 +144,7 @@ func (c *csvFormat) qualtricsHeader(rd *Reader) error {
 			return nil
 		}
 		c.extra = append(c.extra, append([]string{}, rec...))
-		if col := c.column(rd.src.Columns[cxm.FieldAt]); col >= 0 {
+		if col := c.column(rd.columns[cxm.FieldAt]); col >= 0 {
 			var id struct {
 				TimeZone string `json:"timeZone"`
 			}

@@ -204,7 +204,7 @@ func (rd *Reader) finish(line, row int) {
 		rd.problem(rd.cellOf(fID, whole), "id is missing: every record needs one (1 to %d characters)", MaxID)
 	}
 	if rd.given&(1<<fAt) == 0 {
-		if rd.ndjson || rd.src.Columns[cxm.FieldAt] != "" {
+		if rd.ndjson || rd.columns[cxm.FieldAt] != "" {
 			rd.problem(rd.cellOf(fAt, whole), "at is missing: every record needs the time it was given")
 		} else {
 			r.At = rd.now

@@ -35,6 +35,11 @@ type Options struct {
 	// review export without dates): the time of the import. Zero is
 	// time.Now().
 	Now time.Time
+	// Format overrides the source's format, e.g. when records of a CSV
+	// source are posted to the API as NDJSON. "" is the source's format. A
+	// source without columns read as CSV finds each field in the column of
+	// its name (id, at, nps, ...).
+	Format cxm.Format
 }
 
 // Problem is one thing wrong with a record.
@@ -95,6 +100,7 @@ type Reader struct {
 	errs     cxm.ErrorList
 	extra    int // errors beyond MaxErrors
 	ndjson   bool
+	columns  map[cxm.Field]string // CSV: the column of each field mapped
 }
 
 // rowReader is a file format: it reads the next record's fields into the
@@ -147,12 +153,16 @@ func NewReader(name string, r io.Reader, j *cxm.Journey, sourceID string, opts O
 	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xEF\xBB\xBF")) {
 		br.Discard(3)
 	}
-	switch src.Format {
+	format := src.Format
+	if opts.Format != "" {
+		format = opts.Format
+	}
+	switch format {
 	case cxm.FormatNDJSON:
 		rd.ndjson = true
 		rd.format = newNDJSON(br)
 	default:
-		c, err := newCSV(rd, br)
+		c, err := newCSV(rd, br, format == cxm.FormatQualtrics)
 		if err != nil {
 			return nil, err
 		}

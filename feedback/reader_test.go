@@ -304,3 +304,34 @@ func TestQuarantineFile(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 }
+
+// TestFormatOverride reads an NDJSON source posted as CSV (columns named
+// after the fields) and a CSV source posted as NDJSON.
+func TestFormatOverride(t *testing.T) {
+	j := testJ(t)
+	read := func(source string, f cxm.Format, data string) ([]cxm.Record, error) {
+		rd, err := NewReader("f", strings.NewReader(data), j, source, Options{Format: f})
+		if err != nil {
+			return nil, err
+		}
+		var out []cxm.Record
+		err = rd.Each(func(r *cxm.Record) error {
+			c := *r
+			c.Measures = append([]float64(nil), r.Measures...)
+			out = append(out, c)
+			return nil
+		})
+		return out, err
+	}
+	recs, err := read("api", cxm.FormatCSV, "id,at,nps,wait,note\na1,2026-11-02,7,30,x\n")
+	if err != nil || len(recs) != 1 || recs[0].NPS != 7 || recs[0].Measures[0] != 30 {
+		t.Errorf("%v %+v", err, recs)
+	}
+	if _, err := read("api", cxm.FormatCSV, "id,nps\na1,7\n"); err == nil || err.Error() != "f:1:1: header: source api needs column(s) the file does not have: at (for at)" {
+		t.Errorf("got %v", err)
+	}
+	recs, err = read("survey", cxm.FormatNDJSON, `{"id":"r1","at":"2026-11-02","measures":{"speed":2}}`+"\n")
+	if err != nil || len(recs) != 1 || recs[0].Measures[0] != 2 || recs[0].Stage != "buy" {
+		t.Errorf("%v %+v", err, recs)
+	}
+}

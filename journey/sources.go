@@ -85,6 +85,9 @@ func (p *parser) checkSource(e *yaml.Node, s *cxm.Source, columnsN, measuresN, f
 	} else if formatN != nil {
 		at = formatN
 	}
+	if columnsN == nil {
+		return // each field is read from the column of its name
+	}
 	if s.Columns[cxm.FieldID] == "" {
 		p.errorf(at, "source %q maps no column to id: every record needs an id (columns: {id: ...})", s.ID)
 	}
