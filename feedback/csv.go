@@ -19,10 +19,10 @@ import (
 type csvFormat struct {
 	r       *csv.Reader
 	header  []string
-	plan    []step   // the mapped columns, in column order
+	plan    []step     // the mapped columns, in column order
 	pending []string   // a Qualtrics third row that held data, read first
 	extra   [][]string // the Qualtrics header rows after the first
-	row     int      // rows read, the header(s) included
+	row     int        // rows read, the header(s) included
 	rec     []string
 	buf     bytes.Buffer
 }
@@ -224,6 +224,8 @@ func (c *csvFormat) next(rd *Reader) (int, int, error) {
 	}
 	return line, c.row, nil
 }
+
+func (c *csvFormat) offset() int64 { return c.r.InputOffset() }
 
 // text is the current row as CSV, for a quarantine report.
 func (c *csvFormat) text() string {

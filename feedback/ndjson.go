@@ -17,7 +17,10 @@ type ndjsonFormat struct {
 	r    *bufio.Reader
 	line int
 	buf  []byte // the current line, reused
+	read int64  // bytes read
 }
+
+func (n *ndjsonFormat) offset() int64 { return n.read }
 
 func newNDJSON(br *bufio.Reader) *ndjsonFormat { return &ndjsonFormat{r: br} }
 
@@ -62,6 +65,7 @@ func (n *ndjsonFormat) readLine() ([]byte, error) {
 	long := false
 	for {
 		chunk, err := n.r.ReadSlice('\n')
+		n.read += int64(len(chunk))
 		if !long {
 			n.buf = append(n.buf, chunk...)
 			if len(n.buf) > MaxLine {

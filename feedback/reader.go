@@ -108,7 +108,8 @@ type Reader struct {
 // *fatal error ends it early (a broken CSV quote runs on to the end).
 type rowReader interface {
 	next(rd *Reader) (line, row int, err error)
-	text() string // the current row, for a quarantine report
+	text() string  // the current row, for a quarantine report
+	offset() int64 // bytes read so far
 }
 
 type fatal struct{ p Problem }
@@ -197,6 +198,10 @@ next:
 
 // Source returns the source being read.
 func (rd *Reader) Source() *cxm.Source { return rd.src }
+
+// Offset returns how many bytes of the file have been read (after a
+// byte-order mark), for a progress line: records, rate, time left.
+func (rd *Reader) Offset() int64 { return rd.format.offset() }
 
 // Rows returns how many records (rows or non-blank lines) have been read.
 func (rd *Reader) Rows() int { return rd.rows }

@@ -223,6 +223,9 @@ func TestQuarantine(t *testing.T) {
 		rejected[1] != `t1,B2,Again,great | id "t1" is already used in row 2 (ids are unique within a source)` {
 		t.Errorf("ok %v rejected %q", ok, rejected)
 	}
+	if rd.Offset() != int64(len(data)) {
+		t.Errorf("offset %d of %d", rd.Offset(), len(data))
+	}
 	if errs, more := rd.Errors(); len(errs) != 2 || more != 0 {
 		t.Errorf("errors %v", errs)
 	}
@@ -333,5 +336,17 @@ func TestFormatOverride(t *testing.T) {
 	recs, err = read("survey", cxm.FormatNDJSON, `{"id":"r1","at":"2026-11-02","measures":{"speed":2}}`+"\n")
 	if err != nil || len(recs) != 1 || recs[0].Measures[0] != 2 || recs[0].Stage != "buy" {
 		t.Errorf("%v %+v", err, recs)
+	}
+}
+
+func TestNDJSONOffset(t *testing.T) {
+	data := `{"id":"a1","at":"2026-11-02","nps":7}` + "\r\n\n" + `{"id":"a2","at":"2026-11-02","nps":8}`
+	rd, _ := NewReader("f", strings.NewReader(data), testJ(t), "api", Options{})
+	var offsets []int64
+	if err := rd.Each(func(*cxm.Record) error { offsets = append(offsets, rd.Offset()); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(offsets) != 2 || offsets[0] != 39 || offsets[1] != int64(len(data)) || rd.Rows() != 2 {
+		t.Errorf("offsets %v rows %d", offsets, rd.Rows())
 	}
 }
