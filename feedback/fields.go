@@ -221,13 +221,15 @@ func (rd *Reader) finish(line, row int) {
 		rd.problem(whole, "the record carries none of nps, csat, ces, comment or a measure")
 	}
 	if r.ID != "" {
-		key := [2]uint64{maphash.String(rd.seeds[0], r.ID), maphash.String(rd.seeds[1], r.ID)}
-		if prev, dup := rd.ids[key]; dup {
-			rd.problem(rd.cells[fID], "id %q is already used in %s %d (ids are unique within a source)", clip(r.ID), rd.rowWord(), prev)
-		} else if len(rd.problems) == 0 {
+		h1, h2 := maphash.String(rd.seeds[0], r.ID), uint32(maphash.String(rd.seeds[1], r.ID))
+		if len(rd.problems) > 0 {
 			// Only valid records claim their id: a rejected one may be
 			// sent again, corrected, further down.
-			rd.ids[key] = int32(row)
+			if prev, dup := rd.ids.find(h1, h2); dup {
+				rd.problem(rd.cells[fID], "id %q is already used in %s %d (ids are unique within a source)", clip(r.ID), rd.rowWord(), prev)
+			}
+		} else if prev, dup := rd.ids.add(h1, h2, int32(row)); dup {
+			rd.problem(rd.cells[fID], "id %q is already used in %s %d (ids are unique within a source)", clip(r.ID), rd.rowWord(), prev)
 		}
 	}
 	if r.Stage == "" {

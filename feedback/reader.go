@@ -1,6 +1,6 @@
 // Package feedback reads the files of a journey's sources into records
 // (shared/spec/listening.md §2): CSV, NDJSON and Qualtrics CSV exports,
-// streamed in constant memory (but for a set of 16-byte id hashes, to
+// streamed in constant memory (but for a set of 12-byte id hashes, to
 // refuse an id used twice), every field checked, every error placed at its
 // line and column.
 package feedback
@@ -95,7 +95,7 @@ type Reader struct {
 	given    uint16        // fields given (not empty), by bit
 	bad      uint16        // fields given but not valid
 	rows     int
-	ids      map[[2]uint64]int32 // hash of an id → its row
+	ids      idSet // hashes of the ids of valid records, and their rows
 	seeds    [2]maphash.Seed
 	errs     cxm.ErrorList
 	extra    int // errors beyond MaxErrors
@@ -132,7 +132,7 @@ func NewReader(name string, r io.Reader, j *cxm.Journey, sourceID string, opts O
 		return nil, fmt.Errorf("journey %s has no source %q", j.ID, sourceID)
 	}
 	rd := &Reader{name: name, j: j, src: src, loc: j.Location, now: opts.Now,
-		ids: map[[2]uint64]int32{}, seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
+		seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}}
 	if rd.loc == nil {
 		rd.loc = time.UTC
 	}
