@@ -255,11 +255,11 @@ func buildView(in *Input) *view {
 	if len(v.WeakItems) > 0 {
 		var dists []chart.Distribution
 		for i, it := range v.WeakItems {
-			dists = append(dists, chart.Distribution{Label: fmt.Sprintf("Statement %d", i+1), Counts: it.Item.Counts})
+			dists = append(dists, chart.Distribution{Label: fmt.Sprintf("Statement %d", i+1), Counts: it.Item.Counts, Reverse: it.Reverse})
 		}
 		v.WeakChart = inline(chart.StackedBars(dists, chart.OptionLabels(f.Scale), chart.StackedOptions{
 			Frame: chart.Frame{ID: "weak-items", Title: "Answers to the weakest statements",
-				Desc: "For each of the weakest statements, the share of each answer (raw answers, before reverse-keying)."},
+				Desc: "For each of the weakest statements, the share of each answer (raw answers, before reverse-keying; on reverse-keyed statements the colors are swapped so that blue is always the good end)."},
 		}))
 	}
 
