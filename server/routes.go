@@ -37,6 +37,7 @@ func (s *Server) routeTable() []route {
 		page("GET", "/assessments/{id}/plan", anyUser, s.planPage),
 		page("POST", "/assessments/{id}/plan/steps", runner, s.addStepForm),
 		page("POST", "/assessments/{id}/plan/regenerate", runner, s.regenerateForm),
+		page("POST", "/assessments/{id}/plan", runner, s.savePlanForm),
 		page("POST", "/plan-steps/{id}", runner, s.editStepForm),
 		page("GET", "/assessments/{id}/progress", anyUser, s.progressPage),
 		page("POST", "/assessments/{id}/next-wave", runner, s.nextWaveForm),

@@ -1,0 +1,108 @@
+package server
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/internal/testdb"
+)
+
+// TestPlanFormSavesEveryRow: the plan page is one form; one Save keeps
+// every row's edits, a row's button keeps the others' too, a bad row saves
+// nothing and names every problem, and steps are numbered 1..N after a drop.
+func TestPlanFormSavesEveryRow(t *testing.T) {
+	e := actEnv(t, testdb.SQLite)
+	id := e.newAssessment(map[string]any{"name": "Spring", "framework": "act", "min_group": 3})
+	e.respond(id, answers{3, 2, 4, ""}, answers{3, 1, 4, ""}, answers{3, 3, 4, ""})
+	e.closeAssessment(id)
+	steps := e.planOf(id)
+	c, csrf := e.session(cxm.RoleFacilitator)
+	page := "/assessments/" + itoa64(id) + "/plan"
+	k := func(f string, s cxm.PlanStep) string { return f + "-" + itoa64(s.ID) }
+	all := func(action string) url.Values {
+		v := url.Values{"csrf": {csrf}, "action": {action}}
+		for _, s := range steps {
+			v.Set(k("owner", s), "")
+			v.Set(k("due", s), "")
+			v.Set(k("status", s), "todo")
+		}
+		return v
+	}
+	v := all("save")
+	v.Set(k("owner", steps[0]), "Ann")
+	v.Set(k("owner", steps[2]), "Bob")
+	v.Set(k("status", steps[2]), "doing")
+	if resp := e.form(c, page, v, nil); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != page+"?flash=saved" {
+		t.Fatalf("save: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	got := e.planOf(id)
+	if got[0].Owner != "Ann" || got[2].Owner != "Bob" || got[2].Status != cxm.PlanDoing || got[1].Owner != "" {
+		t.Errorf("after one save: %+v", got[:3])
+	}
+	// Dropping step 2 saves the owner typed in row 4 as well.
+	v = all("drop-" + itoa64(steps[1].ID))
+	v.Set(k("owner", steps[0]), "Ann")
+	v.Set(k("owner", steps[2]), "Bob")
+	v.Set(k("status", steps[2]), "doing")
+	v.Set(k("owner", steps[3]), "Dee")
+	if resp := e.form(c, page, v, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("drop: %d", resp.StatusCode)
+	}
+	got = e.planOf(id)
+	if s, _ := e.db.PlanStep(context.Background(), steps[3].ID); s.Owner != "Dee" {
+		t.Errorf("the owner typed in another row was lost: %+v", s)
+	}
+	if last := got[len(got)-1]; last.ID != steps[1].ID || last.Status != cxm.PlanDropped {
+		t.Errorf("dropped step not last: %+v", last)
+	}
+	// Numbers 1..5 in order, the dropped step unnumbered, statuses in words.
+	_, body := e.get(c, page)
+	for n := 1; n <= 5; n++ {
+		if !strings.Contains(body, `aria-label="Owner of step `+itoa64(int64(n))+`"`) {
+			t.Errorf("no step %d", n)
+		}
+	}
+	if strings.Contains(body, `aria-label="Owner of step 6"`) || !strings.Contains(body, `<td class="num prio" data-label="#">–</td>`) {
+		t.Error("the dropped step is numbered")
+	}
+	for _, w := range []string{`<option value="todo" selected>To do</option>`, `<option value="doing" selected>Doing</option>`, `>Done</option>`, `>Dropped</option>`, `<span class="badge status-dropped">Dropped</span>`} {
+		if !strings.Contains(body, w) {
+			t.Errorf("page lacks %s", w)
+		}
+	}
+	if strings.Contains(body, ">todo<") || strings.Count(body, `>Save the plan</button>`) != 2 || strings.Contains(body, `action="/plan-steps/`) {
+		t.Error("raw status, or not one form with one Save")
+	}
+	// Two bad rows: nothing saved, both named, what was typed kept.
+	v = all("save")
+	v.Set(k("owner", steps[0]), "Zed")
+	v.Set(k("due", steps[2]), "2027-02-31")
+	v.Set(k("status", steps[3]), "later")
+	req, _ := http.NewRequest("POST", e.ts.URL+page, strings.NewReader(v.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	res, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	body = string(raw)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing was saved: 2 problems to fix.") ||
+		!strings.Contains(body, `Step 2 (“`+steps[2].Title+`”): due must be a date written YYYY-MM-DD, e.g. 2025-09-30, or empty; &#34;2027-02-31&#34; is not`) ||
+		!strings.Contains(body, `Step 3 (“`+steps[3].Title+`”): status must be todo, doing, done or dropped, not &#34;later&#34;`) ||
+		!strings.Contains(body, `value="Zed"`) {
+		t.Errorf("bad rows: %d\n%s", res.StatusCode, body)
+	}
+	if s, _ := e.db.PlanStep(context.Background(), steps[0].ID); s.Owner != "Ann" {
+		t.Errorf("half-saved: %+v", s)
+	}
+	// An action on a step of another plan is refused.
+	if resp := e.form(c, page, url.Values{"csrf": {csrf}, "action": {"drop-999999"}}, nil); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("foreign step: %d", resp.StatusCode)
+	}
+}
