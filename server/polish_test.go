@@ -83,20 +83,12 @@ func TestPlanFormSavesEveryRow(t *testing.T) {
 	v.Set(k("owner", steps[0]), "Zed")
 	v.Set(k("due", steps[2]), "2027-02-31")
 	v.Set(k("status", steps[3]), "later")
-	req, _ := http.NewRequest("POST", e.ts.URL+page, strings.NewReader(v.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	res, err := c.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	body = string(raw)
-	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Nothing was saved: 2 problems to fix.") ||
+	st, body := postForm(t, c, e.ts.URL+page, v)
+	if st != http.StatusBadRequest || !strings.Contains(body, "Nothing was saved: 2 problems to fix.") ||
 		!strings.Contains(body, `Step 2 (“`+steps[2].Title+`”): due must be a date written YYYY-MM-DD, e.g. 2025-09-30, or empty; &#34;2027-02-31&#34; is not`) ||
 		!strings.Contains(body, `Step 3 (“`+steps[3].Title+`”): status must be todo, doing, done or dropped, not &#34;later&#34;`) ||
 		!strings.Contains(body, `value="Zed"`) {
-		t.Errorf("bad rows: %d\n%s", res.StatusCode, body)
+		t.Errorf("bad rows: %d\n%s", st, body)
 	}
 	if s, _ := e.db.PlanStep(context.Background(), steps[0].ID); s.Owner != "Ann" {
 		t.Errorf("half-saved: %+v", s)
@@ -105,4 +97,79 @@ func TestPlanFormSavesEveryRow(t *testing.T) {
 	if resp := e.form(c, page, url.Values{"csrf": {csrf}, "action": {"drop-999999"}}, nil); resp.StatusCode != http.StatusBadRequest {
 		t.Errorf("foreign step: %d", resp.StatusCode)
 	}
+}
+
+// TestSetupDone: once cxm has an administrator, the setup link says that
+// setup is done and links to the login page, on GET and POST alike.
+func TestSetupDone(t *testing.T) {
+	e := newEnv(t, testdb.SQLite)
+	link, err := e.srv.CreateSetupLink(context.Background(), e.ts.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := strings.TrimPrefix(link, e.ts.URL)
+	anon := e.cookieClient("")
+	status, body := e.get(anon, path)
+	if status != http.StatusOK || !strings.Contains(body, "<h1>Setup is done</h1>") || !strings.Contains(body, `<a class="button" href="/login">Log in</a>`) ||
+		strings.Contains(body, "<form method=\"post\" class=\"stack\">") {
+		t.Errorf("GET: %d\n%s", status, body)
+	}
+	if st, body := postForm(t, anon, e.ts.URL+path, url.Values{"email": {"boss@example.com"}, "password": {testPassword}}); st != http.StatusGone || !strings.Contains(body, "<h1>Setup is done</h1>") {
+		t.Errorf("POST: %d", st)
+	}
+	// Without an administrator the form is there, asking for 12 characters.
+	if err := e.db.DeleteUser(context.Background(), e.users[cxm.RoleAdmin].ID); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := e.get(anon, path); status != http.StatusOK || !strings.Contains(body, "Create the first administrator") || !strings.Contains(body, `minlength="12"`) {
+		t.Errorf("GET without an admin: %d", status)
+	}
+}
+
+// TestUnknownPaths: a styled page for every unknown path, JSON under /api/,
+// 405 with Allow where the path exists for another method.
+func TestUnknownPaths(t *testing.T) {
+	e := newEnv(t, testdb.SQLite)
+	anon := e.cookieClient("")
+	for _, p := range []string{"/nowhere", "/assessments/1/nothing", "/a/b/c.html", "/setup"} {
+		status, body := e.get(anon, p)
+		if status != http.StatusNotFound || !strings.Contains(body, "<h1>Page not found</h1>") ||
+			!strings.Contains(body, "There is nothing at this address.") || !strings.Contains(body, `<link rel="stylesheet"`) {
+			t.Errorf("%s: %d\n%s", p, status, body)
+		}
+	}
+	// Logged in, the page keeps the menu.
+	c, _ := e.session(cxm.RoleViewer)
+	if status, body := e.get(c, "/nowhere"); status != http.StatusNotFound || !strings.Contains(body, "Back to the assessments") {
+		t.Errorf("logged in: %d", status)
+	}
+	st, raw := e.raw(cxm.RoleViewer, "GET", "/api/v1/nothing", "", nil)
+	if st != http.StatusNotFound || string(raw) != "{\n  \"error\": \"no such endpoint: GET /api/v1/nothing (the endpoints are listed in /api/v1/openapi.json)\"\n}\n" {
+		t.Errorf("API: %d %s", st, raw)
+	}
+	st, raw = e.raw(cxm.RoleViewer, "DELETE", "/api/v1/assessments", "", nil)
+	if st != http.StatusMethodNotAllowed || !strings.Contains(string(raw), `"error": "DELETE is not accepted at this address; it takes GET, POST"`) {
+		t.Errorf("API, wrong method: %d %s", st, raw)
+	}
+	req, _ := http.NewRequest("DELETE", e.ts.URL+"/login", nil)
+	res, err := anon.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusMethodNotAllowed || res.Header.Get("Allow") != "GET, POST" {
+		t.Errorf("page, wrong method: %d %q", res.StatusCode, res.Header.Get("Allow"))
+	}
+}
+
+// postForm posts a form and returns the status and the body.
+func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string) {
+	t.Helper()
+	res, err := c.PostForm(u, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(raw)
 }
