@@ -173,3 +173,42 @@ func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string
 	raw, _ := io.ReadAll(res.Body)
 	return res.StatusCode, string(raw)
 }
+
+// TestFrameworksPageHelpsChoose: a sentence on when to use each built-in,
+// and the guide served.
+func TestFrameworksPageHelpsChoose(t *testing.T) {
+	e := newEnv(t, testdb.SQLite)
+	c, _ := e.session(cxm.RoleViewer)
+	status, body := e.get(c, "/frameworks")
+	if status != http.StatusOK || !strings.Contains(body, "<h2 id=\"choose-h\">Which framework?</h2>") || !strings.Contains(body, `<a href="/frameworks/guide">the guide to writing a framework</a>`) {
+		t.Fatalf("frameworks page: %d", status)
+	}
+	for _, b := range builtinWhen {
+		if !strings.Contains(body, "<dd>"+b.when+"</dd>") {
+			t.Errorf("no sentence for %s", b.id)
+		}
+	}
+	if i, j, k := strings.Index(body, "Understand · Decide · Deliver · Scale</a></dt>"), strings.Index(body, "Five CX Competencies</a></dt>"), strings.Index(body, "Four CX Core Competencies</a></dt>"); i < 0 || j < i || k < j {
+		t.Errorf("choices missing or out of order: %d %d %d", i, j, k)
+	}
+	status, body = e.get(c, "/frameworks/guide")
+	if status != http.StatusOK || !strings.Contains(body, "# Writing your own framework") || !strings.Contains(body, "## Every key explained") {
+		t.Errorf("guide: %d", status)
+	}
+}
+
+// TestBenchmarkWithoutPeersSaysHow: the benchmark page without peers gives
+// the commands that import them, with the framework's id.
+func TestBenchmarkWithoutPeersSaysHow(t *testing.T) {
+	e := actEnv(t, testdb.SQLite)
+	id := e.newAssessment(map[string]any{"name": "Spring", "framework": "act", "min_group": 3})
+	e.respond(id, answers{3, 2, 4, ""}, answers{3, 1, 4, ""}, answers{3, 3, 4, ""})
+	e.closeAssessment(id)
+	c, _ := e.session(cxm.RoleViewer)
+	status, body := e.get(c, "/assessments/"+itoa64(id)+"/benchmark")
+	for _, s := range []string{"Fewer than 5 peers", "How to add peers", "<code>cxm benchmark export --framework act --db cxm.db --output peers.csv</code>", "<code>cxm benchmark import --db cxm.db peers.csv</code>"} {
+		if !strings.Contains(body, s) {
+			t.Errorf("benchmark page (%d) lacks %q", status, s)
+		}
+	}
+}

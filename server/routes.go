@@ -27,6 +27,7 @@ func (s *Server) routeTable() []route {
 		page("POST", "/assessments/{id}/reopen", runner, s.reopenForm),
 		page("GET", "/frameworks", anyUser, s.frameworksPage),
 		page("POST", "/frameworks", runner, s.uploadFrameworkForm).upload(frameworkLimit),
+		page("GET", "/frameworks/guide", anyUser, s.frameworkGuidePage),
 		page("GET", "/frameworks/{id}/{version}", anyUser, s.frameworkPage),
 		page("GET", "/organizations", anyUser, s.organizationsPage),
 		page("POST", "/organizations", runner, s.createOrganizationForm),
