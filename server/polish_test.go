@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -210,5 +212,40 @@ func TestBenchmarkWithoutPeersSaysHow(t *testing.T) {
 		if !strings.Contains(body, s) {
 			t.Errorf("benchmark page (%d) lacks %q", status, s)
 		}
+	}
+}
+
+// TestSubmitReportsEveryProblem: a bad response gets every problem in
+// details, in a stable order, and nothing is stored.
+func TestSubmitReportsEveryProblem(t *testing.T) {
+	e := actEnv(t, testdb.SQLite)
+	id := e.newAssessment(map[string]any{"name": "Spring", "framework": "act", "min_group": 3, "attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Service"}}}})
+	tok := e.invite(id, 1)[0]
+	body := `{"answers": {"l1": 9, "l2": "four", "zz": 3, "v1": 2}, "attributes": {"department": "Legal", "shoe size": "42"}}`
+	st, raw := e.raw("", "POST", "/api/v1/responses/"+tok, "application/json", []byte(body))
+	var out struct {
+		Error   string    `json:"error"`
+		Field   string    `json:"field"`
+		Details []problem `json:"details"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%d %s", st, raw)
+	}
+	want := []problem{
+		{"answers.l2", `the answer to l2 must be a whole number or null, not "four"`},
+		{"answers.l1", "answer 9 to l1 is not an integer from 1 to 5"},
+		{"answers.zz", `"zz" is not a statement of framework act`},
+		{"attributes.department", `"Legal" is not one of the values of department: choose one of "Sales", "Service", or leave it out`},
+		{"attributes.shoe size", `"shoe size" is not an attribute of this assessment`},
+	}
+	if st != http.StatusBadRequest || out.Field != "answers.l2" || !slices.Equal(out.Details, want) {
+		t.Errorf("%d field %q\n got %q\nwant %q", st, out.Field, out.Details, want)
+	}
+	if out.Error != want[0].Error+"; "+want[1].Error+"; "+want[2].Error+"; "+want[3].Error+"; "+want[4].Error {
+		t.Errorf("message %q", out.Error)
+	}
+	// Nothing was stored: the invitation still takes a good response.
+	if st, out := e.call("", "POST", "/api/v1/responses/"+tok, map[string]any{"answers": map[string]int{"l1": 3}}); st != http.StatusCreated {
+		t.Errorf("after the refusal: %d %v", st, out)
 	}
 }
