@@ -24,7 +24,24 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"f2":     f2,
 	"signed": signed,
 	"inc":    func(i int) int { return i + 1 },
+	"status": statusWord,
 }).Parse(reportHTML))
+
+// statusWord is a plan step's status as people read it (the CSV and the
+// workbook keep the value).
+func statusWord(s cxm.PlanStatus) string {
+	switch s {
+	case cxm.PlanTodo:
+		return "To do"
+	case cxm.PlanDoing:
+		return "Doing"
+	case cxm.PlanDone:
+		return "Done"
+	case cxm.PlanDropped:
+		return "Dropped"
+	}
+	return string(s)
+}
 
 // WeakItemsShown is how many of the weakest statements the report lists.
 const WeakItemsShown = 5
