@@ -1,7 +1,9 @@
 package server
 
 import (
+	"html/template"
 	"net/http"
+	"sync"
 
 	"github.com/cxmhq/cxm"
 )
@@ -36,7 +38,9 @@ func frameworkChoices(rows []frameworkRow) []builtinChoice {
 }
 
 // frameworkGuidePage handles GET /frameworks/guide: the guide to writing a
-// framework (docs/frameworks.md), shown as the text it is written in.
+// framework (docs/frameworks.md), rendered once.
 func (s *Server) frameworkGuidePage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, "guide.html", "Writing a framework", cxm.FrameworkGuide)
+	return s.render(w, r, http.StatusOK, "guide.html", "Writing a framework", frameworkGuideHTML())
 }
+
+var frameworkGuideHTML = sync.OnceValue(func() template.HTML { return markdownHTML(cxm.FrameworkGuide) })

@@ -194,7 +194,8 @@ func TestFrameworksPageHelpsChoose(t *testing.T) {
 		t.Errorf("choices missing or out of order: %d %d %d", i, j, k)
 	}
 	status, body = e.get(c, "/frameworks/guide")
-	if status != http.StatusOK || !strings.Contains(body, "# Writing your own framework") || !strings.Contains(body, "## Every key explained") {
+	if status != http.StatusOK || !strings.Contains(body, "<h1>Writing your own framework</h1>") || !strings.Contains(body, "<h2>Every key explained</h2>") ||
+		!strings.Contains(body, "<th>Key</th><th>What it is</th><th>Rules</th>") || strings.Contains(body, "```") {
 		t.Errorf("guide: %d", status)
 	}
 }
