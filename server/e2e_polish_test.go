@@ -90,6 +90,18 @@ func TestPolishInBrowser(t *testing.T) {
 			t.Errorf("radar and ladder are not side by side at 1280 px: %v", pos)
 		}
 	})
+	// An open assessment: participation, and the invitation forms opened.
+	open := e.newAssessment(map[string]any{"name": "Pulse 2028", "framework": "temkin-four", "min_group": 3,
+		"attributes": []any{map[string]any{"name": "department", "values": []string{"Sales", "Service", "Finance"}}}})
+	e.invite(open, 5)
+	b.open("/assessments/"+itoa64(open), http.StatusOK)
+	b.both("dashboard-open", func(phone bool) {
+		b.eval(`(document.querySelector('details.manage').open = true) ? 1 : 0`)
+		w := b.evalInts(`[document.documentElement.scrollWidth, document.documentElement.clientWidth]`)
+		if w[0] > w[1] {
+			t.Errorf("open dashboard with its forms (phone=%v) scrolls sideways: %v", phone, w)
+		}
+	})
 	b.open(dash+"/plan", http.StatusOK)
 	b.both("plan", func(phone bool) {
 		// The owner field is wide enough for a name.
