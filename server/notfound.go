@@ -1,6 +1,7 @@
 package server
 
 import (
+	"io/fs"
 	"net/http"
 	"strings"
 )
@@ -40,5 +41,21 @@ func (s *Server) unknownPath(mux *http.ServeMux) http.Handler {
 			r = r.WithContext(withPrincipal(r.Context(), p))
 		}
 		s.renderError(w, r, e)
+	})
+}
+
+// staticOrNotFound serves the files under /static/ and answers anything
+// else there (a missing file, a folder, which the file server would list)
+// as an unknown path.
+func (s *Server) staticOrNotFound(mux *http.ServeMux) http.Handler {
+	sub, _ := fs.Sub(staticFS, "static")
+	files, missing := staticFiles(), s.unknownPath(mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st, err := fs.Stat(sub, strings.TrimPrefix(r.URL.Path, "/static/"))
+		if err != nil || st.IsDir() {
+			missing.ServeHTTP(w, r)
+			return
+		}
+		files.ServeHTTP(w, r)
 	})
 }

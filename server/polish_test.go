@@ -133,7 +133,10 @@ func TestSetupDone(t *testing.T) {
 func TestUnknownPaths(t *testing.T) {
 	e := newEnv(t, testdb.SQLite)
 	anon := e.cookieClient("")
-	for _, p := range []string{"/nowhere", "/assessments/1/nothing", "/a/b/c.html", "/setup"} {
+	if status, body := e.get(anon, "/static/style.css"); status != http.StatusOK || !strings.Contains(body, ".chart-pair") {
+		t.Errorf("the stylesheet: %d", status)
+	}
+	for _, p := range []string{"/nowhere", "/assessments/1/nothing", "/a/b/c.html", "/setup", "/static/", "/static/nope.css"} {
 		status, body := e.get(anon, p)
 		if status != http.StatusNotFound || !strings.Contains(body, "<h1>Page not found</h1>") ||
 			!strings.Contains(body, "There is nothing at this address.") || !strings.Contains(body, `<link rel="stylesheet"`) {
