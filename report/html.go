@@ -140,6 +140,7 @@ type diagRow struct {
 type breakdownView struct {
 	Attribute   string
 	Heatmap     template.HTML
+	HeatNarrow  template.HTML // the same for a phone's screen (chart.HeatmapNarrow)
 	Shown       int
 	Suppressed  int
 	Note        string
@@ -489,12 +490,16 @@ func breakdownOf(f *cxm.Framework, r *score.Result, attr string, n int) breakdow
 		rows = append(rows, row)
 	}
 	if len(rows) > 0 {
-		b.Heatmap = inline(chart.Heatmap(cols, rows, chart.HeatmapOptions{
-			Frame: chart.Frame{ID: fmt.Sprintf("heat-%d-%s", n, slug(attr)), Title: "Competency scores by " + attr,
-				Desc:  fmt.Sprintf("Each cell is a group's score from 0 to 100. Groups of fewer than %d respondents are not shown.", r.MinGroup),
-				Width: 720},
-			Diverging: true, Midpoint: f.WeakBelow, SuppressedText: "too few respondents to show",
-		}))
+		opt := func(suffix string, width float64) chart.HeatmapOptions {
+			return chart.HeatmapOptions{
+				Frame: chart.Frame{ID: fmt.Sprintf("heat-%d-%s%s", n, slug(attr), suffix), Title: "Competency scores by " + attr,
+					Desc:  fmt.Sprintf("Each cell is a group's score from 0 to 100. Groups of fewer than %d respondents are not shown.", r.MinGroup),
+					Width: width},
+				Diverging: true, Midpoint: f.WeakBelow, SuppressedText: "too few respondents to show",
+			}
+		}
+		b.Heatmap = inline(chart.Heatmap(cols, rows, opt("", 720)))
+		b.HeatNarrow = inline(chart.HeatmapNarrow(cols, rows, opt("-n", 360)))
 	}
 	gaps := r.Gaps[attr]
 	var widest *score.Gap

@@ -115,7 +115,14 @@ func TestPolishInBrowser(t *testing.T) {
 		}
 	})
 	b.open(dash+"/report", http.StatusOK)
-	b.both("report", nil)
+	b.both("report", func(phone bool) {
+		// The breakdown: the grid on a desktop, a table per competency on a phone.
+		wide := b.eval(`[...document.querySelectorAll('figure.for-wide .cxm-cell')].filter(c => c.getBoundingClientRect().width > 0).length`)
+		narrow := b.eval(`[...document.querySelectorAll('figure.for-narrow .cxm-cell')].filter(c => c.getBoundingClientRect().width > 0).length`)
+		if phone && (wide != 0 || narrow != 12) || !phone && (wide != 12 || narrow != 0) {
+			t.Errorf("report breakdown (phone=%v): %d wide cells, %d narrow cells shown", phone, wide, narrow)
+		}
+	})
 	b.open("/frameworks", http.StatusOK)
 	b.both("frameworks", nil)
 	b.open("/frameworks/guide", http.StatusOK)
