@@ -89,6 +89,9 @@ func spanWords(f *cxm.Framework, rng *[2]string) string {
 const (
 	wideChart   = 640
 	narrowChart = 360
+	// distChart is the answers per statement on a screen: as wide as the
+	// page at 1280 px, so that statements wrap over fewer lines.
+	distChart = 960
 )
 
 func dashboardChartsFor(f *cxm.Framework, res *score.Result, width float64, suffix string) dashboardCharts {
@@ -139,9 +142,11 @@ func dashboardChartsFor(f *cxm.Framework, res *score.Result, width float64, suff
 				dists = append(dists, d)
 			}
 		}
-		out.Distributions = append(out.Distributions, competencyDistribution{Name: c.Name, Chart: chart.StackedBars(dists, options, chart.StackedOptions{
-			Frame: frame("dist-"+c.ID, "Answers to the statements of "+c.Name, "For each statement, the share of each answer as given. On reverse-keyed statements disagreeing is the good end, and their colors are swapped so that blue is always good."),
-		})})
+		fr := frame("dist-"+c.ID, "Answers to the statements of "+c.Name, "For each statement, the share of each answer as given. On reverse-keyed statements disagreeing is the good end, and their colors are swapped so that blue is always good.")
+		if width == wideChart {
+			fr.Width = distChart // the statements take the page's width (.chart.full)
+		}
+		out.Distributions = append(out.Distributions, competencyDistribution{Name: c.Name, Chart: chart.StackedBars(dists, options, chart.StackedOptions{Frame: fr})})
 	}
 	return out
 }
