@@ -655,7 +655,7 @@ func TestHeatmapNarrowHeaders(t *testing.T) {
 
 func TestStackedBarsGeometry(t *testing.T) {
 	opts := []string{"Strongly disagree", "Disagree", "Neither", "Agree", "Strongly agree"}
-	long := "This statement is far too long to fit in the label column, so it has to be wrapped onto two lines and then cut short with an ellipsis at the end"
+	long := strings.Repeat("This statement is far too long to fit in the label column, so it has to be wrapped onto six lines ", 5) + "and then cut short with an ellipsis at the end"
 	dists := []Distribution{
 		{Label: "S1", Counts: []int{1, 1, 2, 0, 4}},
 		{Label: long, Counts: []int{-5, 3, 3}},

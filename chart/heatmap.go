@@ -265,7 +265,16 @@ func Heatmap(columns []string, rows []HeatRow, opt HeatmapOptions) template.HTML
 	bottom := top + float64(nr)*rowH
 
 	// Legend: the color scale, and the hatch when a cell is suppressed.
-	ly := bottom + 16
+	h := heatLegend(&c, opt, id, x0, bottom+16, W, anyNil, supText) + pad
+
+	colsDesc := strings.Join(colNames, ", ")
+	d := "Scores from 0 to 100 by group for " + colsDesc + ". " + joinDesc(desc) + "."
+	return document(opt.Frame, defTitle, d, W, h, &c)
+}
+
+// heatLegend draws the color scale (from x0 when there is room) at y, and
+// the hatch's meaning when a cell is suppressed; it returns the bottom.
+func heatLegend(c *canvas, opt HeatmapOptions, id string, x0, ly, W float64, anyNil bool, supText string) float64 {
 	gx := x0
 	gw := math.Min(240, W-pad-x0)
 	if sw := textW("Score", fsS, false) + 8; gw < 140 || gx-pad < sw {
@@ -306,9 +315,5 @@ func Heatmap(columns []string, rows []HeatRow, opt HeatmapOptions) template.HTML
 		t, _ := fit("– "+supText, W-pad-(sx+sw+6), fsS, false)
 		c.label(sx+sw+6, sy+10.5, t, fsS, "", colInk)
 	}
-	h += pad
-
-	colsDesc := strings.Join(colNames, ", ")
-	d := "Scores from 0 to 100 by group for " + colsDesc + ". " + joinDesc(desc) + "."
-	return document(opt.Frame, defTitle, d, W, h, &c)
+	return h
 }

@@ -15,7 +15,20 @@ type Distribution struct {
 	// Hidden, when set and there are no counts, is said in place of the
 	// bar, e.g. "fewer than 5 answered: not shown".
 	Hidden string
+	// Reverse marks a reverse-keyed statement, where disagreeing is the
+	// good end: its colors are swapped (disagreeing drawn blue) and a line
+	// under its label says so, so that blue always means maturity.
+	Reverse bool
 }
+
+// ReverseNote is the line drawn under a reverse-keyed statement's label.
+const ReverseNote = "Reverse-keyed: disagreeing is good, colors swapped"
+
+// ReverseLegend is said under the legend when a statement is reverse-keyed.
+const ReverseLegend = "On reverse-keyed statements the colors are swapped: blue is always the good end."
+
+// Statement labels wrap over at most this many lines before being cut.
+const stackedMaxLines = 6
 
 // StackedOptions configures StackedBars.
 type StackedOptions struct {
@@ -45,10 +58,21 @@ func clampInt(v, lo, hi int) int {
 	return v
 }
 
+// segmentColor is the fill of option j of k in a row: on a reverse-keyed
+// statement the ramp runs the other way.
+func segmentColor(j, k int, reverse bool) string {
+	if reverse {
+		return OptionColor(k-1-j, k)
+	}
+	return OptionColor(j, k)
+}
+
 // StackedBars draws one 100% stacked horizontal bar per statement, one
 // segment per answer option (options labels the options in order, e.g.
 // "Strongly disagree" … "Strongly agree"), with a legend, the percent
-// printed in segments wide enough and counts in the tooltips.
+// printed in segments wide enough and counts in the tooltips. Statements
+// wrap over up to six lines in a column of up to 45% of the width (the
+// bars need no more than the rest).
 func StackedBars(dists []Distribution, options []string, opt StackedOptions) template.HTML {
 	const defTitle = "Answer distribution"
 	k := len(options)
@@ -86,6 +110,15 @@ func StackedBars(dists []Distribution, options []string, opt StackedOptions) tem
 		c.text(txt{x: x + 20, y: y + 12.5, lines: []string{legNames[i]}, size: fsS, title: nameTip(legNames[i], optNames[i])})
 	}
 	top := pad + float64(lrow[k-1]+1)*20 + 10
+	for _, d := range dists {
+		if d.Reverse {
+			// Say once, under the legend, what the swapped colors mean.
+			l, _ := wrap(ReverseLegend, W-2*pad, fsS, false, 3)
+			c.text(txt{x: pad, y: top + 4, lines: l, size: fsS, fill: colMuted})
+			top += float64(len(l))*lineH + 4
+			break
+		}
+	}
 
 	// Labels.
 	type row struct {
@@ -94,21 +127,25 @@ func StackedBars(dists []Distribution, options []string, opt StackedOptions) tem
 		counts []int
 		total  int
 		hidden string
+		rev    bool
 	}
 	rows := make([]row, len(dists))
 	labelW := 0.0
-	maxLW := W * 0.36
+	maxLW := W * 0.45
 	if narrow {
 		maxLW = W - 2*pad
 	}
 	for i, d := range dists {
 		r := &rows[i]
-		r.full, r.hidden = clean(d.Label), clean(d.Hidden)
-		r.lines, _ = wrap(r.full, maxLW, fs, false, 2)
+		r.full, r.hidden, r.rev = clean(d.Label), clean(d.Hidden), d.Reverse
+		r.lines, _ = wrap(r.full, maxLW, fs, false, stackedMaxLines)
 		if len(r.lines) == 0 {
 			r.lines = []string{"–"}
 		}
 		labelW = math.Max(labelW, maxWidth(r.lines, fs, false))
+		if r.rev {
+			labelW = math.Max(labelW, math.Min(textW(ReverseNote, fsS, false), maxLW))
+		}
 		r.counts = make([]int, k)
 		for j := 0; j < k && j < len(d.Counts); j++ {
 			if d.Counts[j] > 0 {
@@ -137,16 +174,25 @@ func StackedBars(dists []Distribution, options []string, opt StackedOptions) tem
 	for _, r := range rows {
 		var h, by float64
 		lt := txt{lines: r.lines, title: nameTip(joinLines(r.lines), r.full)}
+		nl := len(r.lines)
+		var note []string
+		if r.rev {
+			note, _ = wrap(ReverseNote, maxLW, fsS, false, 2)
+			nl += len(note)
+		}
 		if narrow {
-			h = float64(len(r.lines))*lineH + barH + 14
-			by = y + float64(len(r.lines))*lineH + 4
+			h = float64(nl)*lineH + barH + 14
+			by = y + float64(nl)*lineH + 4
 			lt.x, lt.y = pad, y+lineH-2
 		} else {
-			h = math.Max(barH+14, float64(len(r.lines))*lineH+10)
+			h = math.Max(barH+14, float64(nl)*lineH+10)
 			by = y + (h-barH)/2
-			lt.x, lt.y, lt.anchor = x0-labGap, y+h/2-float64(len(r.lines)-1)*lineH/2+4.5, "end"
+			lt.x, lt.y, lt.anchor = x0-labGap, y+h/2-float64(nl-1)*lineH/2+4.5, "end"
 		}
 		c.text(lt)
+		if note != nil {
+			c.text(txt{x: lt.x, y: lt.y + float64(len(r.lines))*lineH, lines: note, size: fsS, anchor: lt.anchor, fill: colMuted, class: "cxm-reverse"})
+		}
 		name := r.full
 		if name == "" {
 			name = "(unnamed)"
@@ -175,7 +221,7 @@ func StackedBars(dists []Distribution, options []string, opt StackedOptions) tem
 				continue
 			}
 			w := pct / 100 * plotW
-			fill := OptionColor(j, k)
+			fill := segmentColor(j, k, r.rev)
 			c.add(`<rect class="cxm-segment" x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#ffffff" stroke-width="1">%s</rect>`,
 				f(x), f(by), f(w), f(barH), fill, title(name+" – "+optNames[j]+": "+strconv.Itoa(n)+" of "+strconv.Itoa(r.total)+" ("+exact(pct)+"%)"))
 			pt := strconv.Itoa(int(math.Round(pct))) + "%"

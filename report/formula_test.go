@@ -48,7 +48,7 @@ func TestCSVFormulaCells(t *testing.T) {
 		if err := report.CSV(&buf, in, table); err != nil {
 			t.Fatal(err)
 		}
-		recs, err := csv.NewReader(&buf).ReadAll()
+		recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")))).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}

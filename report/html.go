@@ -24,7 +24,24 @@ var page = template.Must(template.New("report").Funcs(template.FuncMap{
 	"f2":     f2,
 	"signed": signed,
 	"inc":    func(i int) int { return i + 1 },
+	"status": statusWord,
 }).Parse(reportHTML))
+
+// statusWord is a plan step's status as people read it (the CSV and the
+// workbook keep the value).
+func statusWord(s cxm.PlanStatus) string {
+	switch s {
+	case cxm.PlanTodo:
+		return "To do"
+	case cxm.PlanDoing:
+		return "Doing"
+	case cxm.PlanDone:
+		return "Done"
+	case cxm.PlanDropped:
+		return "Dropped"
+	}
+	return string(s)
+}
 
 // WeakItemsShown is how many of the weakest statements the report lists.
 const WeakItemsShown = 5
@@ -124,6 +141,7 @@ type diagRow struct {
 type breakdownView struct {
 	Attribute   string
 	Heatmap     template.HTML
+	HeatNarrow  template.HTML // the same for a phone's screen (chart.HeatmapNarrow)
 	Shown       int
 	Suppressed  int
 	Note        string
@@ -256,11 +274,11 @@ func buildView(in *Input) *view {
 	if len(v.WeakItems) > 0 {
 		var dists []chart.Distribution
 		for i, it := range v.WeakItems {
-			dists = append(dists, chart.Distribution{Label: fmt.Sprintf("Statement %d", i+1), Counts: it.Item.Counts})
+			dists = append(dists, chart.Distribution{Label: fmt.Sprintf("Statement %d", i+1), Counts: it.Item.Counts, Reverse: it.Reverse})
 		}
 		v.WeakChart = inline(chart.StackedBars(dists, chart.OptionLabels(f.Scale), chart.StackedOptions{
 			Frame: chart.Frame{ID: "weak-items", Title: "Answers to the weakest statements",
-				Desc: "For each of the weakest statements, the share of each answer (raw answers, before reverse-keying)."},
+				Desc: "For each of the weakest statements, the share of each answer (raw answers, before reverse-keying; on reverse-keyed statements the colors are swapped so that blue is always the good end)."},
 		}))
 	}
 
@@ -475,12 +493,16 @@ func breakdownOf(f *cxm.Framework, r *score.Result, attr string, n int) breakdow
 		rows = append(rows, row)
 	}
 	if len(rows) > 0 {
-		b.Heatmap = inline(chart.Heatmap(cols, rows, chart.HeatmapOptions{
-			Frame: chart.Frame{ID: fmt.Sprintf("heat-%d-%s", n, slug(attr)), Title: "Competency scores by " + attr,
-				Desc:  fmt.Sprintf("Each cell is a group's score from 0 to 100. Groups of fewer than %d respondents are not shown.", r.MinGroup),
-				Width: 720},
-			Diverging: true, Midpoint: f.WeakBelow, SuppressedText: "too few respondents to show",
-		}))
+		opt := func(suffix string, width float64) chart.HeatmapOptions {
+			return chart.HeatmapOptions{
+				Frame: chart.Frame{ID: fmt.Sprintf("heat-%d-%s%s", n, slug(attr), suffix), Title: "Competency scores by " + attr,
+					Desc:  fmt.Sprintf("Each cell is a group's score from 0 to 100. Groups of fewer than %d respondents are not shown.", r.MinGroup),
+					Width: width},
+				Diverging: true, Midpoint: f.WeakBelow, SuppressedText: "too few respondents to show",
+			}
+		}
+		b.Heatmap = inline(chart.Heatmap(cols, rows, opt("", 720)))
+		b.HeatNarrow = inline(chart.HeatmapNarrow(cols, rows, opt("-n", 360)))
 	}
 	gaps := r.Gaps[attr]
 	var widest *score.Gap

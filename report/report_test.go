@@ -502,14 +502,21 @@ func readCSV(t *testing.T, in report.Input, table string) ([]string, []map[strin
 	if !bytes.HasSuffix(buf.Bytes(), []byte("\r\n")) {
 		t.Errorf("%s: lines do not end in CRLF", table)
 	}
-	recs, err := csv.NewReader(&buf).ReadAll()
+	if !bytes.HasPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")) {
+		t.Errorf("%s: no UTF-8 byte order mark", table)
+	}
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(buf.Bytes(), []byte("\xef\xbb\xbf")))).ReadAll()
 	if err != nil {
 		t.Fatalf("%s: %v", table, err)
 	}
+	if last := recs[0][len(recs[0])-1]; last != "withheld" {
+		t.Errorf("%s: last column %q", table, last)
+	}
+	recs[0] = recs[0][:len(recs[0])-1]
 	var out []map[string]string
 	for _, rec := range recs[1:] {
-		m := map[string]string{}
-		for i, v := range rec {
+		m := map[string]string{"withheld": rec[len(rec)-1]}
+		for i, v := range rec[:len(rec)-1] {
 			m[recs[0][i]] = v
 		}
 		out = append(out, m)
@@ -517,7 +524,19 @@ func readCSV(t *testing.T, in report.Input, table string) ([]string, []map[strin
 	return recs[0], out
 }
 
+// parseNum checks a score cell: rounded to 1 decimal as shown.
 func parseNum(t *testing.T, what, s string, want *float64) {
+	t.Helper()
+	checkRounded(t, what, s, want, 1)
+}
+
+// parseCoef checks an alpha or rwg cell: rounded to 2 decimals.
+func parseCoef(t *testing.T, what, s string, want *float64) {
+	t.Helper()
+	checkRounded(t, what, s, want, 2)
+}
+
+func checkRounded(t *testing.T, what, s string, want *float64, decimals int) {
 	t.Helper()
 	if want == nil {
 		if s != "" {
@@ -525,9 +544,8 @@ func parseNum(t *testing.T, what, s string, want *float64) {
 		}
 		return
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v != *want {
-		t.Errorf("%s = %q, want %v (unrounded)", what, s, *want)
+	if w := strconv.FormatFloat(*want, 'f', decimals, 64); s != w {
+		t.Errorf("%s = %q, want %q (%v rounded)", what, s, w, *want)
 	}
 }
 
@@ -569,8 +587,11 @@ func TestCSV(t *testing.T) {
 		parseNum(t, c.ID+" sd", row["sd"], c.SD)
 		parseNum(t, c.ID+" ci low", row["ci low"], &c.CI[0])
 		parseNum(t, c.ID+" ci high", row["ci high"], &c.CI[1])
-		parseNum(t, c.ID+" alpha", row["alpha"], c.Alpha)
-		parseNum(t, c.ID+" rwg", row["rwg"], c.Rwg)
+		parseCoef(t, c.ID+" alpha", row["alpha"], c.Alpha)
+		parseCoef(t, c.ID+" rwg", row["rwg"], c.Rwg)
+		if row["withheld"] != "FALSE" {
+			t.Errorf("row %d withheld = %q", i, row["withheld"])
+		}
 	}
 
 	_, rows = readCSV(t, in, "items")
@@ -633,9 +654,14 @@ func TestCSV(t *testing.T) {
 func TestCSVWithheldAndInjection(t *testing.T) {
 	in := withheldInput(t)
 	for _, table := range report.Tables {
-		_, rows := readCSV(t, in, table)
-		if len(rows) != 1 {
-			t.Errorf("%s: %d rows, want the note only", table, len(rows))
+		header, rows := readCSV(t, in, table)
+		if len(rows) != 1 || rows[0]["withheld"] != "TRUE" {
+			t.Fatalf("%s: %v, want one withheld row", table, rows)
+		}
+		for _, h := range header {
+			if rows[0][h] != "" {
+				t.Errorf("%s: withheld row has %s = %q", table, h, rows[0][h])
+			}
 		}
 	}
 	fx := newFixture(t, false)

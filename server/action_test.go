@@ -409,7 +409,7 @@ func TestPlanPage(t *testing.T) {
 	}
 	page := "/assessments/" + itoa64(id) + "/plan"
 	status, body := e.get(c, page)
-	if status != http.StatusOK || !strings.Contains(body, `action="/plan-steps/`+itoa64(steps[0].ID)+`"`) || !strings.Contains(body, "Take stock of listening channels") ||
+	if status != http.StatusOK || !strings.Contains(body, `action="/assessments/`+itoa64(id)+`/plan"`) || !strings.Contains(body, `name="owner-`+itoa64(steps[0].ID)+`"`) || !strings.Contains(body, "Take stock of listening channels") ||
 		!strings.Contains(body, `type="date"`) || !strings.Contains(body, "Add a step") || !strings.Contains(body, "Regenerate") {
 		t.Fatalf("plan page for a facilitator: %d", status)
 	}
@@ -461,7 +461,7 @@ func TestPlanPage(t *testing.T) {
 	post(stepPath(steps[0]), url.Values{"action": {"drop"}})
 	_, body = e.get(c, page)
 	dropped := strings.Index(body, `id="step-`+itoa64(steps[0].ID)+`" class="dropped"`)
-	if dropped < 0 || dropped < strings.Index(body, `id="step-`+itoa64(steps[5].ID)+`"`) || !strings.Contains(body, `value="restore"`) {
+	if dropped < 0 || dropped < strings.Index(body, `id="step-`+itoa64(steps[5].ID)+`"`) || !strings.Contains(body, `value="restore-`+itoa64(steps[0].ID)+`"`) {
 		t.Errorf("the dropped step is not listed last, greyed")
 	}
 	// Moving the step now first up does nothing; nor does it skip the dropped one.
@@ -484,7 +484,7 @@ func TestPlanPage(t *testing.T) {
 	// The history says who and what.
 	_, body = e.get(c, page)
 	for _, s := range []string{"facilitator@example.com", "Owner of “Close the loop with customers”: (none) → “Chris”", "Added the step “Hold a customer day”",
-		"Generated the plan from the framework: generated 6 steps", "<time datetime=", "Moved “Share verbatims weekly” from position 3 to 2", "Status of “Take stock of listening channels”: “dropped” → “todo”"} {
+		"Generated the plan from the framework: generated 6 steps", "<time datetime=", "Moved “Share verbatims weekly” from position 3 to 2", "Status of “Take stock of listening channels”: “Dropped” → “To do”"} {
 		if !strings.Contains(body, s) {
 			t.Errorf("the history lacks %q", s)
 		}

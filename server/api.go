@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/mail"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -494,17 +496,20 @@ func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	// Answers are read one by one so that a wrong one is named exactly.
+	// Answers are read one by one so that a wrong one is named exactly,
+	// and every problem is reported at once (details), not only the first.
 	in := submission{Attributes: body.Attributes, Answers: map[string]*int{}}
-	for id, raw := range body.Answers {
+	var p problems
+	for _, id := range slices.Sorted(maps.Keys(body.Answers)) {
 		var v *int
-		if err := json.Unmarshal(raw, &v); err != nil {
-			return badField("answers."+id, "the answer to %s must be a whole number or null, not %s", id, raw)
+		if err := json.Unmarshal(body.Answers[id], &v); err != nil {
+			p.add("answers."+id, "the answer to %s must be a whole number or null, not %s", id, clipRaw(body.Answers[id]))
+			continue
 		}
 		in.Answers[id] = v
 	}
-	resp, err := validateSubmission(f, a, in)
-	if err != nil {
+	resp := checkSubmission(&p, f, a, in)
+	if err := p.err(); err != nil {
 		return err
 	}
 	if err := s.db.SubmitResponse(r.Context(), inv.ID, a.ID, resp); err != nil {
@@ -530,8 +535,18 @@ func countNoAnswers(answers []int) int {
 }
 
 // validateSubmission checks every answer and attribute and returns the
-// response in the framework's item order; any problem refuses all of it.
+// response in the framework's item order; any problem refuses all of it,
+// and the error names every problem (problems, attributes.go).
 func validateSubmission(f *cxm.Framework, a cxm.Assessment, in submission) (cxm.StoredResponse, error) {
+	var p problems
+	out := checkSubmission(&p, f, a, in)
+	return out, p.err()
+}
+
+// checkSubmission adds each problem of a submission to p, in a stable
+// order (answers, then attributes, each by name), and returns the
+// response as far as it is valid.
+func checkSubmission(p *problems, f *cxm.Framework, a cxm.Assessment, in submission) cxm.StoredResponse {
 	out := cxm.StoredResponse{Attributes: map[string]string{}, Answers: make([]int, 0, f.NumItems())}
 	index := map[string]bool{}
 	for _, c := range f.Competencies {
@@ -539,12 +554,12 @@ func validateSubmission(f *cxm.Framework, a cxm.Assessment, in submission) (cxm.
 			index[it.ID] = true
 		}
 	}
-	for id, v := range in.Answers {
+	for _, id := range slices.Sorted(maps.Keys(in.Answers)) {
+		v := in.Answers[id]
 		if !index[id] {
-			return out, badField("answers."+id, "%q is not a statement of framework %s", id, f.ID)
-		}
-		if v != nil && (*v < f.Scale.Min || *v > f.Scale.Max) {
-			return out, badField("answers."+id, "answer %d to %s is not an integer from %d to %d", *v, id, f.Scale.Min, f.Scale.Max)
+			p.add("answers."+id, "%q is not a statement of framework %s", clip(id), f.ID)
+		} else if v != nil && (*v < f.Scale.Min || *v > f.Scale.Max) {
+			p.add("answers."+id, "answer %d to %s is not an integer from %d to %d", *v, id, f.Scale.Min, f.Scale.Max)
 		}
 	}
 	for _, c := range f.Competencies {
@@ -560,26 +575,32 @@ func validateSubmission(f *cxm.Framework, a cxm.Assessment, in submission) (cxm.
 	for _, at := range a.Attributes {
 		allowed[at.Name] = at
 	}
-	for name, v := range in.Attributes {
+	for _, name := range slices.Sorted(maps.Keys(in.Attributes)) {
 		at, ok := allowed[name]
 		if !ok {
-			return out, badField("attributes."+name, "%q is not an attribute of this assessment", name)
+			p.add("attributes."+name, "%q is not an attribute of this assessment", clip(name))
+			continue
 		}
-		v, err := attributeValue(at, v)
+		v, err := attributeValue(at, in.Attributes[name])
 		if err != nil {
-			return out, err
+			e := asError(err)
+			p.add(e.Field, "%s", e.Message)
+			continue
 		}
 		out.Attributes[name] = v
 	}
 	if len(out.Answers) == countNoAnswers(out.Answers) {
 		// An empty response would count as a respondent while adding to no
 		// figure (issue 8); one answer is enough (docs/scoring.md).
-		return out, badField("answers", "these answers answer no statement: give at least one answer from %d to %d "+
+		p.add("answers", "these answers answer no statement: give at least one answer from %d to %d "+
 			"(a statement left out or null is not answered, and attributes alone are not a response); nothing was stored and the invitation can still be used",
 			f.Scale.Min, f.Scale.Max)
 	}
-	return out, nil
+	return out
 }
+
+// clipRaw is a JSON value echoed in a message, shortened.
+func clipRaw(raw json.RawMessage) string { return clip(string(raw)) }
 
 func (s *Server) apiListUsers(w http.ResponseWriter, r *http.Request) error {
 	list, err := s.db.ListUsers(r.Context())

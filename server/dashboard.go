@@ -101,6 +101,9 @@ func spanWords(f *cxm.Framework, rng *[2]string) string {
 const (
 	wideChart   = 640
 	narrowChart = 360
+	// distChart is the answers per statement on a screen: as wide as the
+	// page at 1280 px, so that statements wrap over fewer lines.
+	distChart = 960
 )
 
 func dashboardChartsFor(f *cxm.Framework, res *score.Result, width float64, suffix string) dashboardCharts {
@@ -143,32 +146,33 @@ func dashboardChartsFor(f *cxm.Framework, res *score.Result, width float64, suff
 		var dists []chart.Distribution
 		for _, it := range res.Items {
 			if it.Competency == c.ID {
-				d := chart.Distribution{Label: itemLabel(c, it.ID), Counts: it.Counts}
+				text, rev := itemText(c, it.ID)
+				d := chart.Distribution{Label: text, Counts: it.Counts, Reverse: rev}
 				if it.Counts == nil && it.N > 0 { // fewer than k answered it (release.go)
 					d.Hidden = fmt.Sprintf("fewer than %d answered: not shown", res.MinGroup)
 				}
 				dists = append(dists, d)
 			}
 		}
-		out.Distributions = append(out.Distributions, competencyDistribution{Name: c.Name, Chart: chart.StackedBars(dists, options, chart.StackedOptions{
-			Frame: frame("dist-"+c.ID, "Answers to the statements of "+c.Name, "For each statement, the share of each answer as given. On reverse-keyed statements agreeing means less maturity."),
-		})})
+		fr := frame("dist-"+c.ID, "Answers to the statements of "+c.Name, "For each statement, the share of each answer as given. On reverse-keyed statements disagreeing is the good end, and their colors are swapped so that blue is always good.")
+		if width == wideChart {
+			fr.Width = distChart // the statements take the page's width (.chart.full)
+		}
+		out.Distributions = append(out.Distributions, competencyDistribution{Name: c.Name, Chart: chart.StackedBars(dists, options, chart.StackedOptions{Frame: fr})})
 	}
 	return out
 }
 
-// itemLabel is a statement's text, marked when it is reverse-keyed so that
-// agreement there is not read as good news.
-func itemLabel(c cxm.Competency, id string) string {
+// itemText is a statement's text and whether it is reverse-keyed (the
+// chart then swaps its colors and says so, so that agreement there is not
+// read as good news).
+func itemText(c cxm.Competency, id string) (string, bool) {
 	for _, it := range c.Items {
 		if it.ID == id {
-			if it.Reverse {
-				return "(reverse-keyed) " + it.Text
-			}
-			return it.Text
+			return it.Text, it.Reverse
 		}
 	}
-	return id
+	return id, false
 }
 
 // breakdownFor draws one attribute's heatmap. Suppressed groups are not in
@@ -188,11 +192,15 @@ func breakdownFor(f *cxm.Framework, res *score.Result, attr string) breakdown {
 		rows = append(rows, row)
 	}
 	if len(rows) > 0 {
-		b.Heatmap = chart.Heatmap(cols, rows, chart.HeatmapOptions{
-			Frame:     chart.Frame{ID: "heat-" + slugify(attr), Title: "Competency scores by " + attr, Desc: fmt.Sprintf("Each cell is a group's score from 0 to 100. Groups of fewer than %d respondents are not shown.", res.MinGroup)},
-			Diverging: true, Midpoint: f.WeakBelow,
-			SuppressedText: "too few respondents to show",
-		})
+		opt := func(suffix string, width float64) chart.HeatmapOptions {
+			return chart.HeatmapOptions{
+				Frame:     chart.Frame{ID: "heat-" + slugify(attr) + suffix, Width: width, Title: "Competency scores by " + attr, Desc: fmt.Sprintf("Each cell is a group's score from 0 to 100. Groups of fewer than %d respondents are not shown.", res.MinGroup)},
+				Diverging: true, Midpoint: f.WeakBelow,
+				SuppressedText: "too few respondents to show",
+			}
+		}
+		b.Heatmap = chart.Heatmap(cols, rows, opt("", 0))
+		b.HeatmapNarrow = chart.HeatmapNarrow(cols, rows, opt("-n", narrowChart))
 	}
 	return b
 }

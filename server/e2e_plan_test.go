@@ -149,9 +149,7 @@ func TestPlanInBrowser(t *testing.T) {
 		noSideways()
 		shot(name + "-desktop.png")
 		do(chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile), chromedp.Reload())
-		if name != "report" { // the report is laid out for A4 paper
-			noSideways()
-		}
+		noSideways()
 		shot(name + "-phone.png")
 		do(chromedp.EmulateViewport(1280, 900), chromedp.Reload())
 	}
@@ -177,23 +175,28 @@ func TestPlanInBrowser(t *testing.T) {
 	// Owner, due date, status of the first step.
 	row := fmt.Sprintf(`#step-%d`, steps[0].ID)
 	do(
-		chromedp.SendKeys(chromedp.CSS(row+` input[name=owner]`), "Dana Scully"),
-		chromedp.SetValue(chromedp.CSS(row+` input[name=due]`), "2027-06-30"),
-		chromedp.SetValue(chromedp.CSS(row+` select[name=status]`), "doing"),
+		chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`%s input[name=owner-%d]`, row, steps[0].ID)), "Dana Scully"),
+		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`%s input[name=due-%d]`, row, steps[0].ID)), "2027-06-30"),
+		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`%s select[name=status-%d]`, row, steps[0].ID)), "doing"),
+		// Another row's owner, typed before the first row's button is used: kept.
+		chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`input[name=owner-%d]`, steps[1].ID)), "Walter Skinner"),
 	)
-	click(row+` button[value=save]`, http.StatusOK)
+	click(`p.plan-save button[value=save]`, http.StatusOK)
 	if s, _ := e.db.PlanStep(ctx, steps[0].ID); s.Owner != "Dana Scully" || s.Due != "2027-06-30" || s.Status != cxm.PlanDoing {
 		t.Errorf("saved in the browser: %+v", s)
+	}
+	if s, _ := e.db.PlanStep(ctx, steps[1].ID); s.Owner != "Walter Skinner" {
+		t.Errorf("the other row's owner was not saved: %+v", s)
 	}
 	if !strings.Contains(text(), "Saved.") {
 		t.Error("no confirmation after saving")
 	}
 	// Move it down, drop the third, add one by hand.
-	click(row+` button[value=down]`, http.StatusOK)
+	click(fmt.Sprintf(`%s button[value=down-%d]`, row, steps[0].ID), http.StatusOK)
 	if got := e.planOf(second); got[1].ID != steps[0].ID {
 		t.Errorf("after moving down: %+v", got[:2])
 	}
-	click(fmt.Sprintf(`#step-%d button[value=drop]`, steps[2].ID), http.StatusOK)
+	click(fmt.Sprintf(`#step-%d button[value=drop-%d]`, steps[2].ID, steps[2].ID), http.StatusOK)
 	do(
 		chromedp.SetValue(chromedp.CSS("#s-comp"), "lead"),
 		chromedp.SendKeys(chromedp.CSS("#s-title"), "Invite two customers to every leadership offsite"),
@@ -205,7 +208,7 @@ func TestPlanInBrowser(t *testing.T) {
 		t.Errorf("added in the browser: %+v", last)
 	}
 	page := text()
-	if !strings.Contains(page, "Added the step “Invite two customers to every leadership offsite”") || !strings.Contains(page, "dropped") {
+	if !strings.Contains(page, "Added the step “Invite two customers to every leadership offsite”") || !strings.Contains(page, "Dropped") {
 		t.Errorf("the plan page after editing:\n%s", page)
 	}
 	both("plan")

@@ -309,13 +309,13 @@ func assessmentRows(list []cxm.Assessment, orgs []cxm.Organization, archived boo
 		if (a.ArchivedAt != nil) != archived {
 			continue
 		}
-		rows = append(rows, assessmentRow{A: a, Organization: names[a.OrganizationID], Status: statusWord(a)})
+		rows = append(rows, assessmentRow{A: a, Organization: names[a.OrganizationID], Status: assessmentStatusWord(a)})
 	}
 	return rows, n
 }
 
-// statusWord is where an assessment stands, in one word.
-func statusWord(a cxm.Assessment) string {
+// assessmentStatusWord is where an assessment stands, in one word.
+func assessmentStatusWord(a cxm.Assessment) string {
 	switch {
 	case a.ArchivedAt != nil:
 		return "archived"

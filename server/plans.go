@@ -317,8 +317,9 @@ type planView struct {
 	Dropped      int
 	Changes      []changeRow // newest first
 	Competencies []cxm.Competency
-	Statuses     []cxm.PlanStatus
+	Statuses     []statusOption
 	Error        string
+	Errors       []string          // every problem of a plan that could not be saved
 	Form         map[string]string // the add-a-step form, after an error
 	Withheld     bool              // too few respondents to generate a plan
 	MinGroup     int
@@ -328,8 +329,9 @@ type planView struct {
 
 type planRow struct {
 	S           cxm.PlanStep
-	SameWhy     bool // the same why as the step above: not repeated
-	N           int  // the number shown: 1.. among the active steps
+	Status      string // the status in words
+	SameWhy     bool   // the same why as the step above: not repeated
+	N           int    // the number shown: 1.. among the active steps
 	Competency  string
 	Target      string
 	Dropped     bool
@@ -344,6 +346,31 @@ type changeRow struct {
 }
 
 var planStatuses = []cxm.PlanStatus{cxm.PlanTodo, cxm.PlanDoing, cxm.PlanDone, cxm.PlanDropped}
+
+// statusOption is a status as the plan page offers it: its value and words.
+type statusOption struct {
+	Value cxm.PlanStatus
+	Word  string
+}
+
+// statusWords are the statuses as people read them; the API and the
+// exports keep the values.
+var statusWords = map[cxm.PlanStatus]string{cxm.PlanTodo: "To do", cxm.PlanDoing: "Doing", cxm.PlanDone: "Done", cxm.PlanDropped: "Dropped"}
+
+func statusWord(s cxm.PlanStatus) string {
+	if w, ok := statusWords[s]; ok {
+		return w
+	}
+	return string(s)
+}
+
+func statusOptions() []statusOption {
+	out := make([]statusOption, len(planStatuses))
+	for i, st := range planStatuses {
+		out[i] = statusOption{st, statusWord(st)}
+	}
+	return out
+}
 
 // visibleOrder puts the dropped steps after the others, each part in
 // priority order: the order the plan page shows and moves in.
@@ -383,6 +410,13 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assessment, status int, msg string, form map[string]string) error {
+	return s.renderPlanWith(w, r, a, status, msg, form, nil)
+}
+
+// renderPlanWith shows the plan; after a save that could not be made,
+// posted holds what was typed in each row (shown instead of what is
+// stored) and errs every problem.
+func (s *Server) renderPlanWith(w http.ResponseWriter, r *http.Request, a cxm.Assessment, status int, msg string, form map[string]string, failed *planSave) error {
 	ctx := r.Context()
 	f, err := s.framework(ctx, a.FrameworkID, a.FrameworkVersion)
 	if err != nil {
@@ -400,7 +434,7 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assess
 	if err != nil {
 		return err
 	}
-	v := planView{A: a, F: f, Competencies: f.Competencies, Statuses: planStatuses, Error: msg, Form: form, MinGroup: a.MinGroup, Wave: wave}
+	v := planView{A: a, F: f, Competencies: f.Competencies, Statuses: statusOptions(), Error: msg, Form: form, MinGroup: a.MinGroup, Wave: wave}
 	if form == nil {
 		v.Form = map[string]string{}
 	}
@@ -409,11 +443,14 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assess
 	for _, st := range visibleOrder(steps) {
 		titles[st.ID] = st.Title
 		v.Carried = v.Carried || st.CarriedFrom != nil
-		row := planRow{S: st, Competency: st.Competency, Target: targetText(f, st), Dropped: st.Status == cxm.PlanDropped}
+		row := planRow{S: st, Status: statusWord(st.Status), Competency: st.Competency, Target: targetText(f, st), Dropped: st.Status == cxm.PlanDropped}
 		row.SameWhy = st.Why != "" && st.Why == lastWhy
 		lastWhy = st.Why
 		if c := f.Competency(st.Competency); c != nil {
 			row.Competency = c.Name
+		}
+		if p, ok := failed.row(st.ID); ok {
+			row.S.Owner, row.S.Due, row.S.Status = p.owner, p.due, cxm.PlanStatus(p.status)
 		}
 		if row.Dropped {
 			v.Dropped++
@@ -426,6 +463,9 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, a cxm.Assess
 	}
 	if v.Active > 0 {
 		v.Steps[v.Active-1].Last = true
+	}
+	if failed != nil {
+		v.Errors = failed.errs
 	}
 	for i := len(changes) - 1; i >= 0; i-- {
 		c := changes[i]
@@ -468,6 +508,8 @@ func changeText(c cxm.PlanChange, titles map[int64]string) string {
 		return fmt.Sprintf("Moved %s from position %s to %s", step, c.From, c.To)
 	case "title":
 		return fmt.Sprintf("Renamed %s to %s", quote(c.From), quote(c.To))
+	case "status":
+		return fmt.Sprintf("Status of %s: %s → %s", step, quote(statusWord(cxm.PlanStatus(c.From))), quote(statusWord(cxm.PlanStatus(c.To))))
 	}
 	return fmt.Sprintf("%s of %s: %s → %s", strings.ToUpper(c.Field[:1])+c.Field[1:], step, quote(c.From), quote(c.To))
 }
@@ -511,8 +553,9 @@ func (s *Server) regenerateForm(w http.ResponseWriter, r *http.Request) error {
 	return redirect(w, r, fmt.Sprintf("/assessments/%d/plan", a.ID), "plan-generated")
 }
 
-// editStepForm takes a step's row of the plan page: save (owner, due date,
-// status), up, down, drop or restore.
+// editStepForm takes one step: save (owner, due date, status), up, down,
+// drop or restore. The plan page posts the whole plan (savePlanForm); this
+// route stays for one-step forms and scripts.
 func (s *Server) editStepForm(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -527,36 +570,16 @@ func (s *Server) editStepForm(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var in stepInput
-	switch action := r.PostFormValue("action"); action {
-	case "", "save":
+	action := r.PostFormValue("action")
+	in, err := s.stepAction(ctx, st, action)
+	if err != nil {
+		return err
+	}
+	if action == "" || action == "save" {
 		in = stepInput{Owner: ptr(r.PostFormValue("owner")), Due: ptr(r.PostFormValue("due")), Status: ptr(r.PostFormValue("status"))}
 		if r.PostForm.Has("title") {
 			in.Title = ptr(r.PostFormValue("title"))
 		}
-	case "drop":
-		in.Status = ptr(string(cxm.PlanDropped))
-	case "restore":
-		in.Status = ptr(string(cxm.PlanTodo))
-	case "up", "down":
-		steps, err := s.db.PlanSteps(ctx, a.ID)
-		if err != nil {
-			return err
-		}
-		order := visibleOrder(steps)
-		for i, o := range order {
-			if o.ID != st.ID || o.Status == cxm.PlanDropped {
-				continue
-			}
-			if action == "up" && i > 0 {
-				in.Priority = ptr(order[i-1].Priority)
-			}
-			if action == "down" && i+1 < len(order) && order[i+1].Status != cxm.PlanDropped {
-				in.Priority = ptr(order[i+1].Priority)
-			}
-		}
-	default:
-		return badField("action", "unknown action %q", action)
 	}
 	e, err := in.edit()
 	if err == nil {
@@ -571,4 +594,38 @@ func (s *Server) editStepForm(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, fmt.Sprintf("/assessments/%d/plan?flash=saved#step-%d", a.ID, id), http.StatusSeeOther)
 	return nil
+}
+
+// stepAction is the edit a button of a step's row asks for: up, down,
+// drop or restore ("save" and "" ask for none: the caller reads the
+// fields). Up and down move among the steps not dropped.
+func (s *Server) stepAction(ctx context.Context, st cxm.PlanStep, action string) (stepInput, error) {
+	var in stepInput
+	switch action {
+	case "", "save":
+	case "drop":
+		in.Status = ptr(string(cxm.PlanDropped))
+	case "restore":
+		in.Status = ptr(string(cxm.PlanTodo))
+	case "up", "down":
+		steps, err := s.db.PlanSteps(ctx, st.AssessmentID)
+		if err != nil {
+			return in, err
+		}
+		order := visibleOrder(steps)
+		for i, o := range order {
+			if o.ID != st.ID || o.Status == cxm.PlanDropped {
+				continue
+			}
+			if action == "up" && i > 0 {
+				in.Priority = ptr(order[i-1].Priority)
+			}
+			if action == "down" && i+1 < len(order) && order[i+1].Status != cxm.PlanDropped {
+				in.Priority = ptr(order[i+1].Priority)
+			}
+		}
+	default:
+		return in, badField("action", "unknown action %q", action)
+	}
+	return in, nil
 }

@@ -77,6 +77,8 @@ var wantAccess = map[string]access{
 	"POST /assessments/{id}/plan/steps":          runner,
 	"POST /assessments/{id}/plan/regenerate":     runner,
 	"POST /plan-steps/{id}":                      runner,
+	"POST /assessments/{id}/plan":                runner,
+	"GET /frameworks/guide":                      anyUser,
 	"GET /assessments/{id}/progress":             anyUser,
 	"POST /assessments/{id}/next-wave":           runner,
 	"GET /assessments/{id}/benchmark":            anyUser,

@@ -120,7 +120,8 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.routes {
 		mux.Handle(rt.method+" "+rt.path, s.guard(rt))
 	}
-	mux.Handle("GET /static/", staticFiles())
+	mux.Handle("GET /static/", s.staticOrNotFound(mux))
+	mux.Handle("/", s.unknownPath(mux))
 	// Cross-origin state changes from browsers are refused outright (403),
 	// whatever the route: the CSRF rule of api.md.
 	csrf := http.NewCrossOriginProtection()

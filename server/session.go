@@ -203,8 +203,22 @@ func (s *Server) CreateSetupLink(ctx context.Context, base string) (string, erro
 	return strings.TrimRight(base, "/") + "/setup/" + token, nil
 }
 
+// setupView is the setup page: the form, or, once cxm has an
+// administrator, that setup is done and where to log in.
+type setupView struct {
+	loginForm
+	Done bool
+}
+
+// setupPage handles GET /setup/{token}. Once an administrator exists the
+// link has no use: the page says so instead of showing a form that can
+// only fail.
 func (s *Server) setupPage(w http.ResponseWriter, r *http.Request) error {
-	return s.render(w, r, http.StatusOK, "setup.html", "Set up cxm", loginForm{})
+	n, err := s.db.CountUsers(r.Context(), cxm.RoleAdmin)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "setup.html", "Set up cxm", setupView{Done: n > 0})
 }
 
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
@@ -214,17 +228,17 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if n > 0 {
-		return errorf(http.StatusGone, "cxm already has an administrator: log in instead")
+		return s.render(w, r, http.StatusGone, "setup.html", "Set up cxm", setupView{Done: true})
 	}
 	form := loginForm{Email: r.PostFormValue("email")}
 	// Check the form before the link is spent, so a typo does not burn it.
 	if _, err := mail.ParseAddress(form.Email); err != nil {
 		form.Error = "That is not an email address."
-		return s.render(w, r, http.StatusBadRequest, "setup.html", "Set up cxm", form)
+		return s.render(w, r, http.StatusBadRequest, "setup.html", "Set up cxm", setupView{loginForm: form})
 	}
 	if err := CheckPasswordRule(r.PostFormValue("password")); err != nil {
 		form.Error = "Password: " + err.Error() + "."
-		return s.render(w, r, http.StatusBadRequest, "setup.html", "Set up cxm", form)
+		return s.render(w, r, http.StatusBadRequest, "setup.html", "Set up cxm", setupView{loginForm: form})
 	}
 	// Consume the link first: of two concurrent submissions only one wins.
 	if err := s.db.ConsumeSetupToken(ctx, HashToken(r.PathValue("token")), s.cfg.Now().UTC()); err != nil {

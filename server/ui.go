@@ -106,6 +106,7 @@ func (s *Server) reopenForm(w http.ResponseWriter, r *http.Request) error {
 
 type frameworksView struct {
 	Frameworks []frameworkRow
+	Choices    []builtinChoice // the built-ins, with when to use each
 	Error      string
 }
 
@@ -128,6 +129,7 @@ func (s *Server) renderFrameworks(w http.ResponseWriter, r *http.Request, status
 	for _, f := range list {
 		v.Frameworks = append(v.Frameworks, frameworkRow{f.ID, f.Name, f.Version, f.Builtin})
 	}
+	v.Choices = frameworkChoices(v.Frameworks)
 	return s.render(w, r, status, "frameworks.html", "Frameworks", v)
 }
 

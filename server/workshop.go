@@ -260,12 +260,12 @@ func workshopCompetencyOf(f *cxm.Framework, res *score.Result, id string) *works
 		options := chart.OptionLabels(f.Scale)
 		var dists []chart.Distribution
 		for _, p := range cur.Prompts {
-			dists = append(dists, chart.Distribution{Label: fmt.Sprintf("Statement %d", p.Number), Counts: itemCounts(res.Items, p.ID)})
+			dists = append(dists, chart.Distribution{Label: fmt.Sprintf("Statement %d", p.Number), Counts: itemCounts(res.Items, p.ID), Reverse: p.Reverse})
 		}
 		dist := func(width float64, suffix string) template.HTML {
 			return chart.StackedBars(dists, options, chart.StackedOptions{Frame: chart.Frame{ID: "ws-dist" + suffix, Width: width,
 				Title: "How people answered the statements they disagreed on most",
-				Desc:  "For each statement, the share of each answer as given. On reverse-keyed statements agreeing means less maturity."}})
+				Desc:  "For each statement, the share of each answer as given. On reverse-keyed statements disagreeing is the good end, and their colors are swapped so that blue is always good."}})
 		}
 		cur.Dist, cur.DistNarrow = dist(workshopWide, ""), dist(workshopNarrow, "-n")
 	}

@@ -91,30 +91,34 @@ framework (cxm framework show temkin-four --format yaml > mine.yaml).`,
 	return cmd
 }
 
+// showFramework prints a framework for reading in a terminal: every
+// paragraph wrapped at the terminal's width (termWidth), list entries with
+// a hanging indent.
 func showFramework(w io.Writer, f *cxm.Framework) error {
-	fmt.Fprintf(w, "%s (%s, version %d)\n", f.Name, f.ID, f.Version)
+	width := termWidth(w) - 1 // a full line would wrap early in some terminals
+	fmt.Fprintln(w, hang("", fmt.Sprintf("%s (%s, version %d)", f.Name, f.ID, f.Version), width, "  "))
 	if f.Attribution != "" {
-		fmt.Fprintf(w, "After: %s\n", f.Attribution)
+		fmt.Fprintln(w, hang("After: ", f.Attribution, width, "  "))
 	}
 	if f.Description != "" {
-		fmt.Fprintf(w, "\n%s\n", wrap(f.Description, 78, ""))
+		fmt.Fprintf(w, "\n%s\n", hang("", f.Description, width, ""))
 	}
-	fmt.Fprintf(w, "\nScale %d..%d", f.Scale.Min, f.Scale.Max)
+	scale := fmt.Sprintf("Scale %d..%d", f.Scale.Min, f.Scale.Max)
 	if f.Scale.AllowUnknown {
-		fmt.Fprint(w, ", \"don't know\" allowed")
+		scale += ", \"don't know\" allowed"
 	}
-	fmt.Fprintf(w, ". Rule: %s. Weak below %g.\n", f.Rule, f.WeakBelow)
+	fmt.Fprintf(w, "\n%s\n", hang("", fmt.Sprintf("%s. Rule: %s. Weak below %g.", scale, f.Rule, f.WeakBelow), width, ""))
 	fmt.Fprintln(w, "\nSTAGES")
 	for _, s := range f.Stages {
-		fmt.Fprintf(w, "  from %3g  %s — %s\n", s.From, s.Name, s.Description)
+		fmt.Fprintln(w, hang(fmt.Sprintf("  from %3g  ", s.From), s.Name+" — "+s.Description, width, strings.Repeat(" ", 12)))
 	}
 	for _, c := range f.Competencies {
-		fmt.Fprintf(w, "\n%s (%s)\n", strings.ToUpper(c.Name), c.ID)
+		fmt.Fprintf(w, "\n%s\n", hang("", fmt.Sprintf("%s (%s)", strings.ToUpper(c.Name), c.ID), width, "  "))
 		if c.Summary != "" {
-			fmt.Fprintf(w, "%s\n", wrap(c.Summary, 78, ""))
+			fmt.Fprintln(w, hang("", c.Summary, width, ""))
 		}
 		if c.Weakness.Label != "" {
-			fmt.Fprintf(w, "When weak: %s. %s\n", c.Weakness.Label, c.Weakness.Meaning)
+			fmt.Fprintln(w, hang("When weak: ", c.Weakness.Label+". "+c.Weakness.Meaning, width, "  "))
 		}
 		fmt.Fprintln(w, "Statements (R = reverse-keyed):")
 		for _, it := range c.Items {
@@ -126,7 +130,8 @@ func showFramework(w io.Writer, f *cxm.Framework) error {
 			if it.Weight != 1 {
 				weight = fmt.Sprintf(" (weight %g)", it.Weight)
 			}
-			fmt.Fprintf(w, "  %s %-8s %s%s\n", mark, it.ID, it.Text, weight)
+			prefix := fmt.Sprintf("  %s %-8s ", mark, it.ID)
+			fmt.Fprintln(w, hang(prefix, it.Text+weight, width, strings.Repeat(" ", min(len(prefix), 13))))
 		}
 		if len(c.Practices) > 0 {
 			fmt.Fprintln(w, "Practices:")
@@ -135,7 +140,7 @@ func showFramework(w io.Writer, f *cxm.Framework) error {
 				if len(p.Stages) > 0 {
 					stages = strings.Join(p.Stages, ", ")
 				}
-				fmt.Fprintf(w, "  - %s [%s]\n", p.Title, stages)
+				fmt.Fprintln(w, hang("  - ", p.Title+" ["+stages+"]", width, "    "))
 			}
 		}
 	}

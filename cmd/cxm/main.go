@@ -16,7 +16,8 @@ import (
 	"github.com/spf13/pflag"
 )
 
-// version is set at build time with -ldflags "-X main.version=…".
+// version is set at build time with -ldflags "-X main.version=…";
+// otherwise the build information gives it (buildVersion).
 var version = "dev"
 
 // Exit statuses (shared/spec/scoring.md §7).
@@ -41,7 +42,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	started := false // set once flags and arguments were accepted
 	root := newRoot(stdin, stdout, stderr, &started)
 	root.SetArgs(args)
-	err := root.ExecuteContext(ctx)
+	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
 		return exitOK
 	}
@@ -57,9 +58,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "cxm:", err)
 	}
 	if errors.As(err, &usage) || !started {
-		if !started {
-			fmt.Fprintln(stderr, "Run 'cxm --help' for usage.")
-		}
+		fmt.Fprintln(stderr, usageHint(cmd))
 		return exitUsage
 	}
 	return exitBadInput
@@ -76,7 +75,7 @@ says in words where the organization stands.
 
 Every flag can also be set by an environment variable CXM_<FLAG>, e.g.
 CXM_MIN_GROUP=7 for --min-group.`,
-		Version:       version,
+		Version:       buildVersion(),
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
@@ -89,6 +88,8 @@ CXM_MIN_GROUP=7 for --min-group.`,
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newFrameworkCmd(), newJourneyCmd(), newScoreCmd(), newServeCmd(), newMigrateCmd(), newUserCmd(), newTokenCmd(), newBackupCmd(), newBenchmarkCmd())
+	root.InitDefaultHelpCmd()
+	plainBoolFlags(root)
 	return root
 }
 

@@ -48,12 +48,13 @@ func TestExitStatus(t *testing.T) {
 		{"missing file", []string{"score", "--framework", refFramework, "nope.csv"}, 1, "nope.csv"},
 		{"unknown framework", []string{"score", "--framework", "no-such", refResponses}, 1, `no built-in framework "no-such"`},
 		{"unknown attribute", []string{"score", "--framework", refFramework, "--group-by", "region", refResponses}, 1, `cannot break down by "region"`},
-		{"no framework", []string{"score", refResponses}, 2, "--framework is required"},
-		{"no file", []string{"score", "--framework", refFramework}, 2, "accepts 1 arg"},
-		{"unknown flag", []string{"score", "--frame", "x", refResponses}, 2, "unknown flag"},
+		{"no framework", []string{"score", refResponses}, 2, "--framework is required (a built-in id such as temkin-four, or a framework file)\nRun 'cxm score --help' for usage.\n"},
+		{"no file", []string{"score", "--framework", refFramework}, 2, "cxm: which responses? Give the response file: a CSV with one respondent a row and one column per statement, or - to read it from standard input, e.g. cxm score --framework temkin-four responses.csv\nRun 'cxm score --help' for usage.\n"},
+		{"two files", []string{"score", "--framework", refFramework, "a.csv", "b.csv"}, 2, "cxm: one response file at a time, not 2 (a.csv b.csv)\nRun 'cxm score --help' for usage.\n"},
+		{"unknown flag", []string{"score", "--frame", "x", refResponses}, 2, "cxm: unknown flag: --frame\nRun 'cxm score --help' for usage.\n"},
 		{"bad format", []string{"score", "--format", "xml", "--framework", refFramework, refResponses}, 2, "must be one of table, json, csv"},
 		{"min group too small", []string{"score", "--min-group", "2", "--framework", refFramework, refResponses}, 2, "at least 3"},
-		{"unknown command", []string{"frob"}, 2, "unknown command"},
+		{"unknown command", []string{"frob"}, 2, "cxm: unknown command \"frob\" for \"cxm\"\nRun 'cxm --help' for usage.\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			o := runCxm(t, "", tc.args...)

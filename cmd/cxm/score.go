@@ -18,6 +18,17 @@ import (
 	"github.com/spf13/cobra"
 )
 
+// scoreArgs says what cxm score needs when it is not one file.
+func scoreArgs(_ *cobra.Command, a []string) error {
+	switch {
+	case len(a) == 0:
+		return usagef("which responses? Give the response file: a CSV with one respondent a row and one column per statement, or - to read it from standard input, e.g. cxm score --framework temkin-four responses.csv")
+	case len(a) > 1:
+		return usagef("one response file at a time, not %d (%s)", len(a), strings.Join(a, " "))
+	}
+	return nil
+}
+
 func newScoreCmd() *cobra.Command {
 	var fwRef string
 	var groupBy []string
@@ -45,7 +56,7 @@ each with file:line:column), 2 wrong usage.`,
 		Example: `  cxm score --framework temkin-four examples/temkin-four-responses.csv
   cxm score --framework temkin-four --group-by department,level examples/temkin-four-responses.csv
   cat answers.csv | cxm score --framework my-framework.yaml --format json -`,
-		Args: args(cobra.ExactArgs(1)),
+		Args: scoreArgs,
 	}
 	cmd.Flags().StringVar(&fwRef, "framework", "", "built-in framework id or framework file (required)")
 	cmd.Flags().StringSliceVar(&groupBy, "group-by", nil, "attribute(s) to break results down by, comma-separated")
