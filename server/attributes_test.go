@@ -402,7 +402,7 @@ func attributesLegacy(t *testing.T, e *env) {
 	if st != 200 || fmt.Sprint(out["attributes"]) != "[map[name:team values:<nil>] map[name:department values:[Sales Ops]]]" {
 		t.Fatalf("legacy assessment: %d %v", st, out)
 	}
-	st, out = e.call("", "POST", "/api/v1/responses/"+tokens[0], map[string]any{"attributes": map[string]string{"team": "Blue"}, "answers": map[string]int{}})
+	st, out = e.call("", "POST", "/api/v1/responses/"+tokens[0], map[string]any{"attributes": map[string]string{"team": "Blue"}, "answers": map[string]int{"pl-1": 4}})
 	if st != 400 || out["field"] != "attributes.team" ||
 		out["error"] != "team takes no answers: it was a free-text question, and attributes are now closed lists" {
 		t.Errorf("free text to a legacy attribute: %d %v", st, out)

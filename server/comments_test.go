@@ -295,8 +295,9 @@ func checkCommentViews(t *testing.T, e *env, viewer *http.Client, vpath string, 
 		}
 	}
 	st, raw := e.raw(cxm.RoleViewer, "GET", "/api/v1"+vpath+"/export/comments.csv", "", nil)
-	rows, err := csv.NewReader(bytes.NewReader(raw)).ReadAll()
-	if st != http.StatusOK || err != nil || len(rows) != len(want)+1 || !slices.Equal(rows[0], []string{"#", "comment"}) {
+	// For Excel: a byte-order mark, and the withheld state as a column.
+	rows, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(raw, []byte("\ufeff")))).ReadAll()
+	if st != http.StatusOK || err != nil || len(rows) != len(want)+1 || !slices.Equal(rows[0], []string{"#", "comment", "withheld"}) {
 		t.Fatalf("comments.csv: %d %v %q", st, err, raw)
 	}
 	for i, c := range want {
@@ -304,7 +305,7 @@ func checkCommentViews(t *testing.T, e *env, viewer *http.Client, vpath string, 
 		if strings.HasPrefix(c, "=") {
 			cell = "'" + c
 		}
-		if rows[i+1][0] != strconv.Itoa(i+1) || rows[i+1][1] != cell {
+		if rows[i+1][0] != strconv.Itoa(i+1) || rows[i+1][1] != cell || rows[i+1][2] != "FALSE" {
 			t.Errorf("comments.csv row %d: %q, want %q", i+2, rows[i+1], cell)
 		}
 	}

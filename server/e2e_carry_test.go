@@ -69,10 +69,12 @@ func TestPlanAcrossWavesInBrowser(t *testing.T) {
 	// Wave 1: the team edits its plan.
 	by := stepsByTitle(e.planOf(first))
 	b.open(fmt.Sprintf("/assessments/%d/plan", first))
-	row := fmt.Sprintf("#step-%d", by["Take stock of listening channels"].ID)
-	b.do(chromedp.SendKeys(chromedp.CSS(row+` input[name=owner]`), "Dana Scully"), chromedp.SetValue(chromedp.CSS(row+` select[name=status]`), "done"))
-	b.click(row+` button[value=save]`, http.StatusOK)
-	b.click(fmt.Sprintf(`#step-%d button[value=drop]`, by["Close the loop with customers"].ID), http.StatusOK)
+	id := by["Take stock of listening channels"].ID
+	b.do(chromedp.SendKeys(chromedp.CSS(fmt.Sprintf(`input[name=owner-%d]`, id)), "Dana Scully"),
+		chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`select[name=status-%d]`, id)), "done"))
+	b.click(`p.plan-save button[value=save]`, http.StatusOK)
+	drop := by["Close the loop with customers"].ID
+	b.click(fmt.Sprintf(`#step-%d button[value=drop-%d]`, drop, drop), http.StatusOK)
 	b.do(chromedp.SetValue(chromedp.CSS("#s-comp"), "culture"), chromedp.SendKeys(chromedp.CSS("#s-title"), "Run a customer day"),
 		chromedp.SendKeys(chromedp.CSS("#s-owner"), "Sam Lee"))
 	b.click(`form[action$="/plan/steps"] button`, http.StatusOK)
