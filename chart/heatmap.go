@@ -74,202 +74,247 @@ func (o HeatmapOptions) Color(v float64) (fill, ink string) {
 // in it, suppressed cells are hatched, and a legend shows the color scale.
 func Heatmap(columns []string, rows []HeatRow, opt HeatmapOptions) template.HTML {
 	const defTitle = "Scores by group"
-	nc, nr := len(columns), len(rows)
-	if nc == 0 || nr == 0 {
+	if len(columns) == 0 || len(rows) == 0 {
 		return note(opt.Frame, defTitle, "No groups to show.")
 	}
-	W := opt.width()
-	id := opt.id()
-	supText := clean(opt.SuppressedText)
-	if supText == "" {
-		supText = "too few respondents to show"
+	l := layoutHeatmap(columns, rows, opt)
+	var c canvas
+	c.defs.WriteString(`<pattern id="` + l.id + `-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="` + hatchFill + `"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9ca3af" stroke-width="2"/></pattern>`)
+	l.drawHeaders(&c)
+	anyNil := false
+	var desc []string
+	for i := range rows {
+		d, hatched := l.drawRow(&c, i)
+		desc = append(desc, d)
+		anyNil = anyNil || hatched
 	}
+	bottom := l.top + float64(len(rows))*l.rowH
+	// Legend: the color scale, and the hatch when a cell is suppressed.
+	h := heatLegend(&c, opt, l.id, l.x0, bottom+16, l.W, anyNil, l.supText) + pad
+	d := "Scores from 0 to 100 by group for " + strings.Join(l.colNames, ", ") + ". " + joinDesc(desc) + "."
+	return document(opt.Frame, defTitle, d, l.W, h, &c)
+}
 
-	// Row labels.
-	rowNames := make([]string, nr)
-	rowLines := make([][]string, nr)
-	labelW := 0.0
-	maxRowLines := 1
+// heatLayout is a heatmap measured and placed: the rows' labels, the
+// columns' headers (upright in up to three lines, or at 45°), the cells'
+// size and where the grid starts.
+type heatLayout struct {
+	opt                HeatmapOptions
+	rows               []HeatRow
+	W                  float64
+	id, supText        string
+	narrow             bool
+	rowNames, colNames []string
+	rowLines, colLines [][]string
+	x0, top            float64
+	cellW, cellH       float64
+	rowH, cellOff      float64 // a row's height, and its cells' offset under a narrow label
+	hs                 float64 // the headers' font size
+	hb, angled         bool
+}
+
+func layoutHeatmap(columns []string, rows []HeatRow, opt HeatmapOptions) *heatLayout {
+	l := &heatLayout{opt: opt, rows: rows, W: opt.width(), id: opt.id(), supText: clean(opt.SuppressedText)}
+	if l.supText == "" {
+		l.supText = "too few respondents to show"
+	}
 	// Narrow: each row's label goes on a line above its cells, so the
 	// cells get the full width.
-	narrow := W < NarrowWidth
-	for i, r := range rows {
-		rowNames[i] = clean(r.Label)
-		if narrow {
+	l.narrow = l.W < NarrowWidth
+	labelW, maxRowLines := l.measureRows()
+	nc := float64(len(columns))
+	l.x0 = pad + labelW + labGap
+	l.cellW = math.Min((l.W-pad-l.x0)/nc, 150)
+	l.cellH = math.Max(40, float64(maxRowLines)*lineH+10)
+	l.rowH = l.cellH
+	if l.narrow {
+		l.x0 = pad
+		l.cellW = math.Min((l.W-2*pad)/nc, 150)
+		l.cellH = 36
+		l.cellOff = lineH + 4
+		l.rowH = l.cellOff + l.cellH + 4
+	}
+	l.colNames = make([]string, len(columns))
+	for j, c := range columns {
+		l.colNames[j] = clean(c)
+	}
+	l.top = pad + l.layoutHeaders() + 10
+	return l
+}
+
+// measureRows wraps the rows' labels; it returns the widest and the most
+// lines one takes (its n included).
+func (l *heatLayout) measureRows() (labelW float64, maxRowLines int) {
+	l.rowNames = make([]string, len(l.rows))
+	l.rowLines = make([][]string, len(l.rows))
+	maxRowLines = 1
+	for i, r := range l.rows {
+		l.rowNames[i] = clean(r.Label)
+		if l.narrow {
 			nt := ""
 			if r.N > 0 {
 				nt = "n = " + strconv.Itoa(r.N)
 			}
-			l, _ := fit(rowNames[i], W-2*pad-textW(nt, fsS, false)-10, fs, false)
-			rowLines[i] = []string{l}
+			line, _ := fit(l.rowNames[i], l.W-2*pad-textW(nt, fsS, false)-10, fs, false)
+			l.rowLines[i] = []string{line}
 			continue
 		}
-		rowLines[i], _ = wrap(rowNames[i], math.Min(W*0.28, 220), fs, false, 2)
-		if len(rowLines[i]) == 0 {
-			rowLines[i] = []string{"–"}
+		l.rowLines[i], _ = wrap(l.rowNames[i], math.Min(l.W*0.28, 220), fs, false, 2)
+		if len(l.rowLines[i]) == 0 {
+			l.rowLines[i] = []string{"–"}
 		}
-		labelW = math.Max(labelW, maxWidth(rowLines[i], fs, false))
-		k := len(rowLines[i])
+		labelW = math.Max(labelW, maxWidth(l.rowLines[i], fs, false))
+		k := len(l.rowLines[i])
 		if r.N > 0 {
 			labelW = math.Max(labelW, textW("n = "+strconv.Itoa(r.N), fsS, false))
 			k++
 		}
 		maxRowLines = max(maxRowLines, k)
 	}
-	x0 := pad + labelW + labGap
-	cellW := math.Min((W-pad-x0)/float64(nc), 150)
-	cellH := math.Max(40, float64(maxRowLines)*lineH+10)
-	rowH, cellOff := cellH, 0.0
-	if narrow {
-		x0 = pad
-		cellW = math.Min((W-2*pad)/float64(nc), 150)
-		cellH = 36
-		cellOff = lineH + 4
-		rowH = cellOff + cellH + 4
-	}
+	return labelW, maxRowLines
+}
 
-	// Column headers: the largest style in which every header fits in
-	// three lines without breaking a word.
-	colNames := make([]string, nc)
-	for j, c := range columns {
-		colNames[j] = clean(c)
-	}
-	hs, hb, angled := fsS, false, true
+// layoutHeaders chooses the largest style in which every header fits in
+// three lines without breaking a word, or else sets them at 45°; it returns
+// the headers' height.
+func (l *heatLayout) layoutHeaders() float64 {
+	l.hs, l.hb, l.angled = fsS, false, true
 	for _, st := range []struct {
 		size float64
 		bold bool
 	}{{fs, true}, {fsS, true}, {fsS, false}} {
 		ok := true
-		for _, name := range colNames {
-			_, cut := wrap(name, cellW-6, st.size, st.bold, 3)
-			if cut || !wordsFit(name, cellW-6, st.size, st.bold) {
+		for _, name := range l.colNames {
+			_, cut := wrap(name, l.cellW-6, st.size, st.bold, 3)
+			if cut || !wordsFit(name, l.cellW-6, st.size, st.bold) {
 				ok = false
 				break
 			}
 		}
 		if ok {
-			hs, hb, angled = st.size, st.bold, false
+			l.hs, l.hb, l.angled = st.size, st.bold, false
 			break
 		}
 	}
-	colLines := make([][]string, nc)
-	maxColLines := 1
-	headerH := 0.0
-	if angled {
-		// Headers that cannot fit upright are set at 45°, one line each,
-		// shortened if need be; the cells narrow so that the last header
-		// stays inside the chart.
-		const k = math.Sqrt2 / 2
-		for maxL := 240.0; ; maxL -= 10 {
-			cw := (W - pad - x0) / float64(nc)
-			longest := 0.0
-			for j, name := range colNames {
-				l, _ := fit(name, maxL, fsS, true)
-				if l == "" {
-					l = "–"
-				}
-				colLines[j] = []string{l}
-				L := textW(l, fsS, true)
-				longest = math.Max(longest, L)
-				cw = math.Min(cw, (W-pad-x0-k*L+4)/(float64(j)+0.5))
-			}
-			if cw >= 40 || maxL <= 60 {
-				cellW = math.Max(cw, 20)
-				headerH = longest*k + 8
-				break
-			}
-		}
-	} else {
-		for j := range columns {
-			colLines[j], _ = wrap(colNames[j], cellW-6, hs, hb, 3)
-			if len(colLines[j]) == 0 {
-				colLines[j] = []string{"–"}
-			}
-			maxColLines = max(maxColLines, len(colLines[j]))
-		}
-		headerH = float64(maxColLines)*lineH - 4
+	l.colLines = make([][]string, len(l.colNames))
+	if l.angled {
+		return l.layoutAngled()
 	}
-	top := pad + headerH + 10
+	maxColLines := 1
+	for j := range l.colNames {
+		l.colLines[j], _ = wrap(l.colNames[j], l.cellW-6, l.hs, l.hb, 3)
+		if len(l.colLines[j]) == 0 {
+			l.colLines[j] = []string{"–"}
+		}
+		maxColLines = max(maxColLines, len(l.colLines[j]))
+	}
+	return float64(maxColLines)*lineH - 4
+}
 
-	var c canvas
-	c.defs.WriteString(`<pattern id="` + id + `-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="6" height="6" fill="` + hatchFill + `"/><line x1="0" y1="0" x2="0" y2="6" stroke="#9ca3af" stroke-width="2"/></pattern>`)
+// layoutAngled sets the headers that cannot fit upright at 45°, one line
+// each, shortened if need be; the cells narrow so that the last header
+// stays inside the chart. It returns the headers' height.
+func (l *heatLayout) layoutAngled() float64 {
+	const k = math.Sqrt2 / 2
+	nc := len(l.colNames)
+	for maxL := 240.0; ; maxL -= 10 {
+		cw := (l.W - pad - l.x0) / float64(nc)
+		longest := 0.0
+		for j, name := range l.colNames {
+			line, _ := fit(name, maxL, fsS, true)
+			if line == "" {
+				line = "–"
+			}
+			l.colLines[j] = []string{line}
+			L := textW(line, fsS, true)
+			longest = math.Max(longest, L)
+			cw = math.Min(cw, (l.W-pad-l.x0-k*L+4)/(float64(j)+0.5))
+		}
+		if cw >= 40 || maxL <= 60 {
+			l.cellW = math.Max(cw, 20)
+			return longest*k + 8
+		}
+	}
+}
 
-	for j := range columns {
-		cx := x0 + (float64(j)+0.5)*cellW
-		tip := nameTip(joinLines(colLines[j]), colNames[j])
-		if angled {
+// drawHeaders writes the columns' headers above the grid.
+func (l *heatLayout) drawHeaders(c *canvas) {
+	for j := range l.colNames {
+		cx := l.x0 + (float64(j)+0.5)*l.cellW
+		tip := nameTip(joinLines(l.colLines[j]), l.colNames[j])
+		if l.angled {
 			c.add(`<text transform="translate(%s %s) rotate(-45)" font-size="%s" font-weight="bold" fill="%s">%s%s</text>`,
-				f(cx-2), f(top-6), f(fsS), colInk, title(tip), esc(colLines[j][0]))
+				f(cx-2), f(l.top-6), f(fsS), colInk, title(tip), esc(l.colLines[j][0]))
 			continue
 		}
-		y := top - 8 - float64(len(colLines[j])-1)*lineH
-		c.text(txt{x: cx, y: y, lines: colLines[j], size: hs, bold: hb, anchor: "middle", title: tip})
+		y := l.top - 8 - float64(len(l.colLines[j])-1)*lineH
+		c.text(txt{x: cx, y: y, lines: l.colLines[j], size: l.hs, bold: l.hb, anchor: "middle", title: tip})
 	}
-	anyNil := false
-	var desc []string
-	for i, r := range rows {
-		y := top + float64(i)*rowH
-		rname := rowNames[i]
+}
+
+// drawRow draws row i: its label and n, then its cells. It returns the
+// row's description for screen readers and whether a cell was hatched.
+func (l *heatLayout) drawRow(c *canvas, i int) (desc string, hatched bool) {
+	r := l.rows[i]
+	y := l.top + float64(i)*l.rowH
+	rname := l.rowNames[i]
+	if r.N > 0 {
+		rname += " (n = " + strconv.Itoa(r.N) + ")"
+	}
+	if l.narrow {
+		ly := y + lineH - 2
+		c.text(txt{x: pad, y: ly, lines: l.rowLines[i], title: nameTip(l.rowLines[i][0], l.rowNames[i])})
 		if r.N > 0 {
-			rname += " (n = " + strconv.Itoa(r.N) + ")"
+			c.label(pad+textW(l.rowLines[i][0], fs, false)+8, ly, "n = "+strconv.Itoa(r.N), fsS, "", colMuted)
 		}
-		if narrow {
-			ly := y + lineH - 2
-			c.text(txt{x: pad, y: ly, lines: rowLines[i], title: nameTip(rowLines[i][0], rowNames[i])})
-			if r.N > 0 {
-				c.label(pad+textW(rowLines[i][0], fs, false)+8, ly, "n = "+strconv.Itoa(r.N), fsS, "", colMuted)
-			}
-		} else {
-			k := len(rowLines[i])
-			if r.N > 0 {
-				k++
-			}
-			ly := y + cellH/2 - float64(k-1)*lineH/2 + 4.5
-			c.text(txt{x: x0 - labGap, y: ly, lines: rowLines[i], anchor: "end", title: nameTip(joinLines(rowLines[i]), rowNames[i])})
-			if r.N > 0 {
-				c.label(x0-labGap, ly+float64(len(rowLines[i]))*lineH, "n = "+strconv.Itoa(r.N), fsS, "end", colMuted)
-			}
+	} else {
+		k := len(l.rowLines[i])
+		if r.N > 0 {
+			k++
 		}
-		y += cellOff
-		var cells []string
-		for j := range columns {
-			x := x0 + float64(j)*cellW
-			var v float64
-			ok := false
-			if j < len(r.Cells) {
-				v, ok = val(r.Cells[j])
-			}
-			tipHead := rowNames[i] + ", " + colNames[j] + ": "
-			if !ok {
-				anyNil = true
-				c.add(`<rect class="cxm-cell" x="%s" y="%s" width="%s" height="%s" rx="2" fill="url(#%s-hatch)">%s</rect>`,
-					f(x+1), f(y+1), f(cellW-2), f(cellH-2), id, title(tipHead+supText))
-				c.text(txt{x: x + cellW/2, y: y + cellH/2 + 5, lines: []string{"–"}, bold: true, anchor: "middle", fill: colInk, halo: false})
-				cells = append(cells, colNames[j]+" "+supText)
-				continue
-			}
-			fill, ink := opt.Color(v)
-			c.add(`<rect class="cxm-cell" x="%s" y="%s" width="%s" height="%s" rx="2" fill="%s" stroke="#e5e7eb" stroke-width="0.5">%s</rect>`,
-				f(x+1), f(y+1), f(cellW-2), f(cellH-2), fill, title(tipHead+exact(v)))
-			vt := one(v)
-			switch {
-			case textW(vt, fs, true)+6 <= cellW:
-				c.text(txt{x: x + cellW/2, y: y + cellH/2 + 4.5, lines: []string{vt}, bold: true, anchor: "middle", fill: ink})
-			case textW(vt, fsS, false)+2 <= cellW:
-				c.text(txt{x: x + cellW/2, y: y + cellH/2 + 4, lines: []string{vt}, size: fsS, anchor: "middle", fill: ink})
-			}
-			cells = append(cells, colNames[j]+" "+one(v))
+		ly := y + l.cellH/2 - float64(k-1)*lineH/2 + 4.5
+		c.text(txt{x: l.x0 - labGap, y: ly, lines: l.rowLines[i], anchor: "end", title: nameTip(joinLines(l.rowLines[i]), l.rowNames[i])})
+		if r.N > 0 {
+			c.label(l.x0-labGap, ly+float64(len(l.rowLines[i]))*lineH, "n = "+strconv.Itoa(r.N), fsS, "end", colMuted)
 		}
-		desc = append(desc, rname+": "+strings.Join(cells, ", "))
 	}
-	bottom := top + float64(nr)*rowH
+	y += l.cellOff
+	var cells []string
+	for j := range l.colNames {
+		var v float64
+		ok := false
+		if j < len(r.Cells) {
+			v, ok = val(r.Cells[j])
+		}
+		if !ok {
+			hatched = true
+		}
+		cells = append(cells, l.drawCell(c, i, j, l.x0+float64(j)*l.cellW, y, v, ok))
+	}
+	return rname + ": " + strings.Join(cells, ", "), hatched
+}
 
-	// Legend: the color scale, and the hatch when a cell is suppressed.
-	h := heatLegend(&c, opt, id, x0, bottom+16, W, anyNil, supText) + pad
-
-	colsDesc := strings.Join(colNames, ", ")
-	d := "Scores from 0 to 100 by group for " + colsDesc + ". " + joinDesc(desc) + "."
-	return document(opt.Frame, defTitle, d, W, h, &c)
+// drawCell draws one cell, hatched with "–" when it has no value, and
+// returns its description.
+func (l *heatLayout) drawCell(c *canvas, i, j int, x, y, v float64, ok bool) string {
+	tipHead := l.rowNames[i] + ", " + l.colNames[j] + ": "
+	if !ok {
+		c.add(`<rect class="cxm-cell" x="%s" y="%s" width="%s" height="%s" rx="2" fill="url(#%s-hatch)">%s</rect>`,
+			f(x+1), f(y+1), f(l.cellW-2), f(l.cellH-2), l.id, title(tipHead+l.supText))
+		c.text(txt{x: x + l.cellW/2, y: y + l.cellH/2 + 5, lines: []string{"–"}, bold: true, anchor: "middle", fill: colInk, halo: false})
+		return l.colNames[j] + " " + l.supText
+	}
+	fill, ink := l.opt.Color(v)
+	c.add(`<rect class="cxm-cell" x="%s" y="%s" width="%s" height="%s" rx="2" fill="%s" stroke="#e5e7eb" stroke-width="0.5">%s</rect>`,
+		f(x+1), f(y+1), f(l.cellW-2), f(l.cellH-2), fill, title(tipHead+exact(v)))
+	vt := one(v)
+	switch {
+	case textW(vt, fs, true)+6 <= l.cellW:
+		c.text(txt{x: x + l.cellW/2, y: y + l.cellH/2 + 4.5, lines: []string{vt}, bold: true, anchor: "middle", fill: ink})
+	case textW(vt, fsS, false)+2 <= l.cellW:
+		c.text(txt{x: x + l.cellW/2, y: y + l.cellH/2 + 4, lines: []string{vt}, size: fsS, anchor: "middle", fill: ink})
+	}
+	return l.colNames[j] + " " + one(v)
 }
 
 // heatLegend draws the color scale (from x0 when there is room) at y, and
