@@ -82,69 +82,109 @@ func StackedBars(dists []Distribution, options []string, opt StackedOptions) tem
 	if len(dists) == 0 || k == 0 {
 		return note(opt.Frame, defTitle, "No answers to show.")
 	}
-	k = min(k, 101)
-	W := opt.width()
-	narrow := W < NarrowWidth
-	optNames := make([]string, k)
+	l := &stackedLayout{W: opt.width(), optNames: optionNames(options, min(k, 101))}
+	l.narrow = l.W < NarrowWidth
+	var c canvas
+	top := l.drawLegend(&c, dists)
+	l.measureRows(dists)
+	y := top
+	var desc []string
+	for i := range l.rows {
+		var d string
+		y, d = l.drawRow(&c, &l.rows[i], y)
+		desc = append(desc, d)
+	}
+	h := y + pad
+	d := "Distribution of answers per statement, as percentages of respondents. " + joinDesc(desc) + "."
+	return document(opt.Frame, defTitle, d, l.W, h, &c)
+}
+
+// optionNames are the k options' labels, their number where none is given.
+func optionNames(options []string, k int) []string {
+	names := make([]string, k)
 	for i := range k {
 		if i < len(options) {
-			optNames[i] = clean(options[i])
+			names[i] = clean(options[i])
 		}
-		if optNames[i] == "" {
-			optNames[i] = strconv.Itoa(i + 1)
+		if names[i] == "" {
+			names[i] = strconv.Itoa(i + 1)
 		}
 	}
+	return names
+}
 
-	var c canvas
-	// Legend.
+// stackedRow is one statement of a StackedBars chart, measured.
+type stackedRow struct {
+	full   string
+	lines  []string
+	counts []int
+	total  int
+	hidden string
+	rev    bool
+}
+
+// stackedLayout is a StackedBars chart measured and placed.
+type stackedLayout struct {
+	W         float64
+	narrow    bool
+	optNames  []string
+	rows      []stackedRow
+	maxLW     float64 // the widest a label may wrap to
+	x0, plotW float64
+}
+
+const stackedBarH = 22.0
+
+// drawLegend draws the options' colours at the top (and, when a statement
+// is reverse-keyed, what the swapped colours mean) and returns where the
+// rows start.
+func (l *stackedLayout) drawLegend(c *canvas, dists []Distribution) float64 {
+	k := len(l.optNames)
 	widths := make([]float64, k)
 	legNames := make([]string, k)
 	for i := range k {
-		legNames[i], _ = fit(optNames[i], W-2*pad-20, fsS, false)
+		legNames[i], _ = fit(l.optNames[i], l.W-2*pad-20, fsS, false)
 		widths[i] = 14 + 6 + textW(legNames[i], fsS, false)
 	}
-	lrow, lx, _ := flow(widths, 16, W-2*pad)
+	lrow, lx, _ := flow(widths, 16, l.W-2*pad)
 	for i := range k {
 		x, y := pad+lx[i], pad+float64(lrow[i])*20
 		c.add(`<rect x="%s" y="%s" width="14" height="14" rx="2" fill="%s"/>`, f(x), f(y+1), OptionColor(i, k))
-		c.text(txt{x: x + 20, y: y + 12.5, lines: []string{legNames[i]}, size: fsS, title: nameTip(legNames[i], optNames[i])})
+		c.text(txt{x: x + 20, y: y + 12.5, lines: []string{legNames[i]}, size: fsS, title: nameTip(legNames[i], l.optNames[i])})
 	}
 	top := pad + float64(lrow[k-1]+1)*20 + 10
 	for _, d := range dists {
 		if d.Reverse {
 			// Say once, under the legend, what the swapped colors mean.
-			l, _ := wrap(ReverseLegend, W-2*pad, fsS, false, 3)
-			c.text(txt{x: pad, y: top + 4, lines: l, size: fsS, fill: colMuted})
-			top += float64(len(l))*lineH + 4
+			lines, _ := wrap(ReverseLegend, l.W-2*pad, fsS, false, 3)
+			c.text(txt{x: pad, y: top + 4, lines: lines, size: fsS, fill: colMuted})
+			top += float64(len(lines))*lineH + 4
 			break
 		}
 	}
+	return top
+}
 
-	// Labels.
-	type row struct {
-		full   string
-		lines  []string
-		counts []int
-		total  int
-		hidden string
-		rev    bool
-	}
-	rows := make([]row, len(dists))
+// measureRows wraps the statements, adds their counts up and places the
+// bars right of the widest label.
+func (l *stackedLayout) measureRows(dists []Distribution) {
+	k := len(l.optNames)
+	l.rows = make([]stackedRow, len(dists))
 	labelW := 0.0
-	maxLW := W * 0.45
-	if narrow {
-		maxLW = W - 2*pad
+	l.maxLW = l.W * 0.45
+	if l.narrow {
+		l.maxLW = l.W - 2*pad
 	}
 	for i, d := range dists {
-		r := &rows[i]
+		r := &l.rows[i]
 		r.full, r.hidden, r.rev = clean(d.Label), clean(d.Hidden), d.Reverse
-		r.lines, _ = wrap(r.full, maxLW, fs, false, stackedMaxLines)
+		r.lines, _ = wrap(r.full, l.maxLW, fs, false, stackedMaxLines)
 		if len(r.lines) == 0 {
 			r.lines = []string{"–"}
 		}
 		labelW = math.Max(labelW, maxWidth(r.lines, fs, false))
 		if r.rev {
-			labelW = math.Max(labelW, math.Min(textW(ReverseNote, fsS, false), maxLW))
+			labelW = math.Max(labelW, math.Min(textW(ReverseNote, fsS, false), l.maxLW))
 		}
 		r.counts = make([]int, k)
 		for j := 0; j < k && j < len(d.Counts); j++ {
@@ -158,82 +198,82 @@ func StackedBars(dists []Distribution, options []string, opt StackedOptions) tem
 			}
 		}
 	}
-	x0 := pad
-	if !narrow {
-		x0 = pad + labelW + labGap
+	l.x0 = pad
+	if !l.narrow {
+		l.x0 = pad + labelW + labGap
 	}
 	nW := 0.0
-	for _, r := range rows {
+	for _, r := range l.rows {
 		nW = math.Max(nW, textW("n = "+strconv.Itoa(r.total), fsS, false))
 	}
-	plotW := W - x0 - nW - 10 - pad
-	barH := 22.0
+	l.plotW = l.W - l.x0 - nW - 10 - pad
+}
 
-	y := top
-	var desc []string
-	for _, r := range rows {
-		var h, by float64
-		lt := txt{lines: r.lines, title: nameTip(joinLines(r.lines), r.full)}
-		nl := len(r.lines)
-		var note []string
-		if r.rev {
-			note, _ = wrap(ReverseNote, maxLW, fsS, false, 2)
-			nl += len(note)
-		}
-		if narrow {
-			h = float64(nl)*lineH + barH + 14
-			by = y + float64(nl)*lineH + 4
-			lt.x, lt.y = pad, y+lineH-2
-		} else {
-			h = math.Max(barH+14, float64(nl)*lineH+10)
-			by = y + (h-barH)/2
-			lt.x, lt.y, lt.anchor = x0-labGap, y+h/2-float64(nl-1)*lineH/2+4.5, "end"
-		}
-		c.text(lt)
-		if note != nil {
-			c.text(txt{x: lt.x, y: lt.y + float64(len(r.lines))*lineH, lines: note, size: fsS, anchor: lt.anchor, fill: colMuted, class: "cxm-reverse"})
-		}
-		name := r.full
-		if name == "" {
-			name = "(unnamed)"
-		}
-		if r.total == 0 && r.hidden != "" {
-			c.add(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#9ca3af" stroke-dasharray="4 3">%s</rect>`, f(x0), f(by), f(plotW), f(barH), title(name+": "+r.hidden))
-			c.label(x0+8, by+barH/2+4, r.hidden, fsS, "", colMuted)
-			desc = append(desc, name+": "+r.hidden)
-			y += h
-			continue
-		}
-		c.label(x0+plotW+10, by+barH/2+4, "n = "+strconv.Itoa(r.total), fsS, "", colMuted)
-		if r.total == 0 {
-			c.add(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#9ca3af" stroke-dasharray="4 3">%s</rect>`, f(x0), f(by), f(plotW), f(barH), title(name+": no answers"))
-			c.label(x0+8, by+barH/2+4, "no answers", fsS, "", colMuted)
-			desc = append(desc, name+": no answers")
-			y += h
-			continue
-		}
-		x := x0
-		var parts []string
-		for j, n := range r.counts {
-			pct := float64(n) / float64(r.total) * 100
-			parts = append(parts, optNames[j]+" "+strconv.Itoa(n)+" ("+exact(pct)+"%)")
-			if n == 0 {
-				continue
-			}
-			w := pct / 100 * plotW
-			fill := segmentColor(j, k, r.rev)
-			c.add(`<rect class="cxm-segment" x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#ffffff" stroke-width="1">%s</rect>`,
-				f(x), f(by), f(w), f(barH), fill, title(name+" – "+optNames[j]+": "+strconv.Itoa(n)+" of "+strconv.Itoa(r.total)+" ("+exact(pct)+"%)"))
-			pt := strconv.Itoa(int(math.Round(pct))) + "%"
-			if textW(pt, fsS, false)+6 <= w {
-				c.label(x+w/2, by+barH/2+4.5, pt, fsS, "middle", inkOn(fill))
-			}
-			x += w
-		}
-		desc = append(desc, name+" (n = "+strconv.Itoa(r.total)+"): "+strings.Join(parts, ", "))
-		y += h
+// drawRow draws one statement at y: its label (and the reverse note), then
+// its bar or why there is none. It returns the next row's y and the row's
+// description for screen readers.
+func (l *stackedLayout) drawRow(c *canvas, r *stackedRow, y float64) (float64, string) {
+	var h, by float64
+	lt := txt{lines: r.lines, title: nameTip(joinLines(r.lines), r.full)}
+	nl := len(r.lines)
+	var note []string
+	if r.rev {
+		note, _ = wrap(ReverseNote, l.maxLW, fsS, false, 2)
+		nl += len(note)
 	}
-	h := y + pad
-	d := "Distribution of answers per statement, as percentages of respondents. " + joinDesc(desc) + "."
-	return document(opt.Frame, defTitle, d, W, h, &c)
+	if l.narrow {
+		h = float64(nl)*lineH + stackedBarH + 14
+		by = y + float64(nl)*lineH + 4
+		lt.x, lt.y = pad, y+lineH-2
+	} else {
+		h = math.Max(stackedBarH+14, float64(nl)*lineH+10)
+		by = y + (h-stackedBarH)/2
+		lt.x, lt.y, lt.anchor = l.x0-labGap, y+h/2-float64(nl-1)*lineH/2+4.5, "end"
+	}
+	c.text(lt)
+	if note != nil {
+		c.text(txt{x: lt.x, y: lt.y + float64(len(r.lines))*lineH, lines: note, size: fsS, anchor: lt.anchor, fill: colMuted, class: "cxm-reverse"})
+	}
+	name := r.full
+	if name == "" {
+		name = "(unnamed)"
+	}
+	empty := func(why string) (float64, string) {
+		c.add(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#9ca3af" stroke-dasharray="4 3">%s</rect>`, f(l.x0), f(by), f(l.plotW), f(stackedBarH), title(name+": "+why))
+		c.label(l.x0+8, by+stackedBarH/2+4, why, fsS, "", colMuted)
+		return y + h, name + ": " + why
+	}
+	if r.total == 0 && r.hidden != "" {
+		return empty(r.hidden)
+	}
+	c.label(l.x0+l.plotW+10, by+stackedBarH/2+4, "n = "+strconv.Itoa(r.total), fsS, "", colMuted)
+	if r.total == 0 {
+		return empty("no answers")
+	}
+	return y + h, name + " (n = " + strconv.Itoa(r.total) + "): " + strings.Join(l.drawSegments(c, r, name, by), ", ")
+}
+
+// drawSegments draws a statement's bar, one segment per option with its
+// percent where it fits, and returns each option's share in words.
+func (l *stackedLayout) drawSegments(c *canvas, r *stackedRow, name string, by float64) []string {
+	k := len(l.optNames)
+	x := l.x0
+	var parts []string
+	for j, n := range r.counts {
+		pct := float64(n) / float64(r.total) * 100
+		parts = append(parts, l.optNames[j]+" "+strconv.Itoa(n)+" ("+exact(pct)+"%)")
+		if n == 0 {
+			continue
+		}
+		w := pct / 100 * l.plotW
+		fill := segmentColor(j, k, r.rev)
+		c.add(`<rect class="cxm-segment" x="%s" y="%s" width="%s" height="%s" fill="%s" stroke="#ffffff" stroke-width="1">%s</rect>`,
+			f(x), f(by), f(w), f(stackedBarH), fill, title(name+" – "+l.optNames[j]+": "+strconv.Itoa(n)+" of "+strconv.Itoa(r.total)+" ("+exact(pct)+"%)"))
+		pt := strconv.Itoa(int(math.Round(pct))) + "%"
+		if textW(pt, fsS, false)+6 <= w {
+			c.label(x+w/2, by+stackedBarH/2+4.5, pt, fsS, "middle", inkOn(fill))
+		}
+		x += w
+	}
+	return parts
 }
