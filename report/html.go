@@ -187,6 +187,27 @@ type planRow struct {
 func buildView(in *Input) *view {
 	f, r, a := in.Framework, in.Result, in.Assessment
 	v := &view{Org: in.Organization, A: a, F: f, R: r, Withheld: r.Withheld, Invited: a.Invited, MinPeers: score.MinPeers}
+	v.cover(in)
+	if r.Withheld {
+		v.WithheldNote = withheldNote(r)
+		return v
+	}
+	v.verdict(f, r)
+	v.charts(in)
+	v.waves(in)
+	if b := in.Benchmark; b != nil {
+		v.Bench = benchOf(f, b)
+	}
+	v.plan(f, in.Plan)
+	v.Comments = in.Comments
+	v.sections()
+	return v
+}
+
+// cover fills what the report says before any figure: fieldwork, response
+// rate, the scale and the stages.
+func (v *view) cover(in *Input) {
+	f, r, a := in.Framework, in.Result, in.Assessment
 	if !in.Generated.IsZero() {
 		v.Generated = in.Generated.Format("2 January 2006")
 	}
@@ -204,11 +225,11 @@ func buildView(in *Input) *view {
 		th = append(th, fmt.Sprintf("%s from %g", s.Name, s.From))
 	}
 	v.Thresholds = strings.Join(th, ", ")
-	if r.Withheld {
-		v.WithheldNote = withheldNote(r)
-		return v
-	}
+}
 
+// verdict fills the verdict in words, the competency rows with their
+// stage ranges and alpha notes, and the diagnosis.
+func (v *view) verdict(f *cxm.Framework, r *score.Result) {
 	v.Verdict = score.Verdict(f, r)
 	for _, c := range r.Overall.Comparisons {
 		v.Comparisons = append(v.Comparisons, score.ComparisonWords(f, c))
@@ -253,7 +274,12 @@ func buildView(in *Input) *view {
 		}
 		v.Diagnosis = append(v.Diagnosis, dr)
 	}
+}
 
+// charts draws the main charts (against the previous wave when there is
+// one), the breakdowns and the weakest statements' answers.
+func (v *view) charts(in *Input) {
+	f, r := in.Framework, in.Result
 	var prev *score.Result
 	if n := len(in.Waves); n > 0 {
 		if w := in.Waves[n-1]; w.Result != nil && !w.Result.Withheld {
@@ -266,7 +292,6 @@ func buildView(in *Input) *view {
 	}
 	v.Bars, v.Radar, v.Ladder = mainCharts(f, r, prev, v.PrevLabel, v.ThisLabel)
 	v.LadderTall = ladderVertical(v.Ladder, f)
-
 	for i, attr := range groupAttrs(r) {
 		v.Breakdowns = append(v.Breakdowns, breakdownOf(f, r, attr, i))
 	}
@@ -281,7 +306,11 @@ func buildView(in *Input) *view {
 				Desc: "For each of the weakest statements, the share of each answer (raw answers, before reverse-keying; on reverse-keyed statements the colors are swapped so that blue is always the good end)."},
 		}))
 	}
+}
 
+// waves fills the changes since the previous wave and the trend.
+func (v *view) waves(in *Input) {
+	f := in.Framework
 	v.HasWaves = len(in.Waves) > 0 || len(in.Compare) > 0
 	for _, c := range in.Compare {
 		row := changeRow{Name: compName(f, c.ID), Before: c.Before, After: c.After, Delta: c.Delta, Words: score.ChangeWords(c)}
@@ -297,13 +326,14 @@ func buildView(in *Input) *view {
 		v.Changes = append(v.Changes, row)
 	}
 	if len(in.Waves) > 0 {
-		v.Trend = trendChart(f, r, in.Waves, v.ThisLabel)
+		v.Trend = trendChart(f, in.Result, in.Waves, v.ThisLabel)
 	}
-	if b := in.Benchmark; b != nil {
-		v.Bench = benchOf(f, b)
-	}
+}
+
+// plan fills the plan's rows, dropped steps last.
+func (v *view) plan(f *cxm.Framework, steps []cxm.PlanStep) {
 	var lastWhy string
-	for _, s := range planOrder(in.Plan) {
+	for _, s := range planOrder(steps) {
 		pr := planRow{S: s, Name: compName(f, s.Competency), Dropped: s.Status == cxm.PlanDropped}
 		pr.SameWhy = s.Why != "" && s.Why == lastWhy
 		lastWhy = s.Why
@@ -320,6 +350,10 @@ func buildView(in *Input) *view {
 		}
 		v.Plan = append(v.Plan, pr)
 	}
+}
+
+// sections numbers the report's sections that have something to show.
+func (v *view) sections() {
 	v.Sec = map[string]section{}
 	add := func(key, title string, ok bool) {
 		if ok {
@@ -335,10 +369,8 @@ func buildView(in *Input) *view {
 	add("changes", "Changes since the previous wave", v.HasWaves)
 	add("benchmark", "Position among peers", v.Bench != nil)
 	add("plan", "Improvement plan", true)
-	v.Comments = in.Comments
-	add("comments", "Comments", in.Comments != nil)
+	add("comments", "Comments", v.Comments != nil)
 	add("methods", "How the figures are made", true)
-	return v
 }
 
 // fieldwork says when the assessment was open.
