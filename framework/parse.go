@@ -12,6 +12,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/cxmhq/cxm/internal/yamlcheck"
+
 	"github.com/cxmhq/cxm"
 	yaml "go.yaml.in/yaml/v4"
 )
@@ -51,7 +53,7 @@ func Parse(name string, data []byte) (*cxm.Framework, error) {
 // that other statements have. They are positioned like errors, and their
 // messages start with "warning: ".
 func Lint(name string, data []byte) (*cxm.Framework, cxm.ErrorList, error) {
-	p := &parser{file: name, ids: map[string]*yaml.Node{}}
+	p := &parser{Checker: newChecker(name), ids: map[string]*yaml.Node{}}
 	f, err := parse(p, data)
 	if p.moreWarns > 0 {
 		last := p.warns[len(p.warns)-1]
@@ -64,50 +66,52 @@ func Lint(name string, data []byte) (*cxm.Framework, cxm.ErrorList, error) {
 // earlier cxm: every rule but the size limits, which came later (a version
 // accepted then must still open, since assessments pin it).
 func ParseStored(name string, data []byte) (*cxm.Framework, error) {
-	return parse(&parser{file: name, ids: map[string]*yaml.Node{}, unlimited: true}, data)
+	return parse(&parser{Checker: newChecker(name), ids: map[string]*yaml.Node{}, unlimited: true}, data)
 }
 
 func parse(p *parser, data []byte) (*cxm.Framework, error) {
-	name := p.file
+	name := p.File
 	if len(data) > MaxSize && !p.unlimited {
-		p.errs = append(p.errs, cxm.Error{File: name, Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB), the most a framework file may hold", MaxSize)})
-		return nil, p.errs
+		p.Errs = append(p.Errs, cxm.Error{File: name, Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB), the most a framework file may hold", MaxSize)})
+		return nil, p.Errs
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
 		var le *yaml.LoadError
 		if errors.As(err, &le) {
-			p.errs = append(p.errs, cxm.Error{File: name, Line: le.Mark.Line, Column: le.Mark.Column, Msg: le.Message})
+			p.Errs = append(p.Errs, cxm.Error{File: name, Line: le.Mark.Line, Column: le.Mark.Column, Msg: le.Message})
 		} else {
-			p.errs = append(p.errs, cxm.Error{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")})
+			p.Errs = append(p.Errs, cxm.Error{File: name, Msg: strings.TrimPrefix(err.Error(), "yaml: ")})
 		}
-		return nil, p.errs
+		return nil, p.Errs
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
-		p.errs = append(p.errs, cxm.Error{File: name, Line: 1, Column: 1, Msg: "file is empty"})
-		return nil, p.errs
+		p.Errs = append(p.Errs, cxm.Error{File: name, Line: 1, Column: 1, Msg: "file is empty"})
+		return nil, p.Errs
 	}
 	p.lang = frameworkLanguage(doc.Content[0])
 	f := p.framework(doc.Content[0])
 	p.warnMissing()
-	if len(p.errs) > 0 {
-		sort.SliceStable(p.errs, func(i, j int) bool {
-			a, b := p.errs[i], p.errs[j]
+	if len(p.Errs) > 0 {
+		sort.SliceStable(p.Errs, func(i, j int) bool {
+			a, b := p.Errs[i], p.Errs[j]
 			return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
 		})
-		if p.more > 0 {
-			last := p.errs[len(p.errs)-1]
-			p.errs = append(p.errs, cxm.Error{File: name, Line: last.Line, Column: last.Column, Msg: fmt.Sprintf("and %d more errors", p.more)})
+		if p.More > 0 {
+			last := p.Errs[len(p.Errs)-1]
+			p.Errs = append(p.Errs, cxm.Error{File: name, Line: last.Line, Column: last.Column, Msg: fmt.Sprintf("and %d more errors", p.More)})
 		}
-		return nil, p.errs
+		return nil, p.Errs
 	}
 	return f, nil
 }
 
+func newChecker(name string) yamlcheck.Checker {
+	return yamlcheck.Checker{File: name, Kind: "framework", Max: maxErrors}
+}
+
 type parser struct {
-	file   string
-	errs   cxm.ErrorList
-	more   int                   // errors beyond maxErrors, counted only
+	yamlcheck.Checker
 	ids    map[string]*yaml.Node // every id in the file, which share one namespace
 	nItems int                   // items read so far, for MaxItems
 
@@ -119,126 +123,36 @@ type parser struct {
 	unlimited bool // the size limits are not checked (ParseStored)
 }
 
-func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
-	if len(p.errs) == maxErrors {
-		p.more++
-		return
-	}
-	p.errs = append(p.errs, cxm.Error{File: p.file, Line: n.Line, Column: n.Column, Msg: fmt.Sprintf(format, args...)})
-}
-
-// field describes one key of a mapping: whether it must be present and what
-// to do with its value.
-type field struct {
-	required bool
-	set      func(v *yaml.Node)
-}
-
-// mapping checks that n is a mapping of known keys, reports unknown,
-// duplicate and missing keys, and hands each value to its field.
-func (p *parser) mapping(n *yaml.Node, what string, fields map[string]field) {
-	if n.Kind == yaml.AliasNode {
-		p.errorf(n, "aliases (*name) are not supported in framework files")
-		return
-	}
-	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "%s must be a mapping of keys to values", what)
-		return
-	}
-	seen := map[string]bool{}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		key := k.Value
-		f, ok := fields[key]
-		switch {
-		case k.Kind == yaml.AliasNode: // its Value is the anchor's name, not the key
-			p.errorf(k, "aliases (*name) are not supported in framework files")
-		case !ok:
-			p.errorf(k, "unknown key %q in %s (known keys: %s)", key, what, knownKeys(fields))
-		case seen[key]:
-			p.errorf(k, "key %q appears twice in %s", key, what)
-		default:
-			seen[key] = true
-			if v.Kind == yaml.AliasNode {
-				p.errorf(v, "aliases (*name) are not supported in framework files")
-				continue
-			}
-			f.set(v)
-		}
-	}
-	var missing []string
-	for key, f := range fields {
-		if f.required && !seen[key] {
-			missing = append(missing, key)
-		}
-	}
-	sort.Strings(missing)
-	for _, key := range missing {
-		p.errorf(n, "%s is missing required key %q", what, key)
-	}
-}
-
-func knownKeys(fields map[string]field) string {
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return strings.Join(keys, ", ")
-}
-
-func (p *parser) scalar(n *yaml.Node, what string) (string, bool) {
-	if n.Kind != yaml.ScalarNode {
-		p.errorf(n, "%s must be a single value", what)
-		return "", false
-	}
-	return n.Value, true
-}
-
 // text reads a non-empty string of at most limit characters.
 func (p *parser) text(n *yaml.Node, what string, limit int, dst *string) {
 	if n.Kind == yaml.MappingNode {
-		p.errorf(n, "%s must be a single text: only the framework's name, competency names, item texts and scale labels can be translated", what)
+		p.Errorf(n, "%s must be a single text: only the framework's name, competency names, item texts and scale labels can be translated", what)
 		return
 	}
-	s, ok := p.scalar(n, what)
+	s, ok := p.Scalar(n, what)
 	if !ok {
 		return
 	}
 	s = strings.TrimSpace(s)
 	if n.Tag == "!!null" || s == "" {
-		p.errorf(n, "%s must not be empty", what)
+		p.Errorf(n, "%s must not be empty", what)
 		return
 	}
 	if c := utf8.RuneCountInString(s); c > limit && !p.unlimited {
-		p.errorf(n, "%s is %d characters long; at most %d are allowed", what, c, limit)
+		p.Errorf(n, "%s is %d characters long; at most %d are allowed", what, c, limit)
 		return
 	}
 	*dst = s
 }
 
 func (p *parser) integer(n *yaml.Node, what string, dst *int) bool {
-	s, ok := p.scalar(n, what)
+	s, ok := p.Scalar(n, what)
 	if !ok {
 		return false
 	}
 	v, err := strconv.Atoi(s)
 	if err != nil || n.Tag != "!!int" {
-		p.errorf(n, "%s must be a whole number, not %q", what, s)
-		return false
-	}
-	*dst = v
-	return true
-}
-
-func (p *parser) number(n *yaml.Node, what string, dst *float64) bool {
-	s, ok := p.scalar(n, what)
-	if !ok {
-		return false
-	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || (n.Tag != "!!int" && n.Tag != "!!float") || math.IsNaN(v) || math.IsInf(v, 0) {
-		p.errorf(n, "%s must be a number, not %q", what, s)
+		p.Errorf(n, "%s must be a whole number, not %q", what, s)
 		return false
 	}
 	*dst = v
@@ -246,7 +160,7 @@ func (p *parser) number(n *yaml.Node, what string, dst *float64) bool {
 }
 
 func (p *parser) boolean(n *yaml.Node, what string, dst *bool) {
-	s, ok := p.scalar(n, what)
+	s, ok := p.Scalar(n, what)
 	if !ok {
 		return
 	}
@@ -261,25 +175,25 @@ func (p *parser) boolean(n *yaml.Node, what string, dst *bool) {
 		*dst = false
 		return
 	}
-	p.errorf(n, "%s must be true or false, not %q", what, s)
+	p.Errorf(n, "%s must be true or false, not %q", what, s)
 }
 
 // id reads an id, checks its form, and records it in the file-wide namespace.
 func (p *parser) id(n *yaml.Node, what string, dst *string) {
-	s, ok := p.scalar(n, what)
+	s, ok := p.Scalar(n, what)
 	if !ok {
 		return
 	}
 	if len(s) > maxID && !p.unlimited {
-		p.errorf(n, "%s is %d characters long; at most %d are allowed", what, len(s), maxID)
+		p.Errorf(n, "%s is %d characters long; at most %d are allowed", what, len(s), maxID)
 		return
 	}
 	if !slug.MatchString(s) {
-		p.errorf(n, "%s %q is not a valid id (lowercase letters and digits, words joined by single hyphens, e.g. %q)", what, s, "customer-connectedness")
+		p.Errorf(n, "%s %q is not a valid id (lowercase letters and digits, words joined by single hyphens, e.g. %q)", what, s, "customer-connectedness")
 		return
 	}
 	if prev, dup := p.ids[s]; dup {
-		p.errorf(n, "id %q is already used at line %d (ids must be unique across the whole file)", s, prev.Line)
+		p.Errorf(n, "id %q is already used at line %d (ids must be unique across the whole file)", s, prev.Line)
 		return
 	}
 	p.ids[s] = n
@@ -290,15 +204,15 @@ func (p *parser) id(n *yaml.Node, what string, dst *string) {
 // element beyond limit.
 func (p *parser) list(n *yaml.Node, what string, limit int, fn func(*yaml.Node)) {
 	if n.Kind != yaml.SequenceNode {
-		p.errorf(n, "%s must be a list", what)
+		p.Errorf(n, "%s must be a list", what)
 		return
 	}
 	if len(n.Content) > limit && !p.unlimited {
-		p.errorf(n.Content[limit], "%s has %d entries; at most %d are allowed", what, len(n.Content), limit)
+		p.Errorf(n.Content[limit], "%s has %d entries; at most %d are allowed", what, len(n.Content), limit)
 	}
 	for _, e := range n.Content {
 		if e.Kind == yaml.AliasNode {
-			p.errorf(e, "aliases (*name) are not supported in framework files")
+			p.Errorf(e, "aliases (*name) are not supported in framework files")
 			continue
 		}
 		fn(e)
@@ -309,23 +223,23 @@ func (p *parser) framework(n *yaml.Node) *cxm.Framework {
 	f := &cxm.Framework{Rule: cxm.RuleWeakestLink, WeakBelow: 50}
 	var stagesNode, compsNode *yaml.Node
 	var practiceStages []*yaml.Node // practice stage references, checked once all stages are known
-	p.mapping(n, "the framework", map[string]field{
-		"id": {true, func(v *yaml.Node) { p.id(v, "framework id", &f.ID) }},
-		"version": {true, func(v *yaml.Node) {
+	p.Mapping(n, "the framework", map[string]yamlcheck.Field{
+		"id": yamlcheck.Req(func(v *yaml.Node) { p.id(v, "framework id", &f.ID) }),
+		"version": yamlcheck.Req(func(v *yaml.Node) {
 			if p.integer(v, "version", &f.Version) && f.Version < 1 {
-				p.errorf(v, "version must be a positive whole number, not %d", f.Version)
+				p.Errorf(v, "version must be a positive whole number, not %d", f.Version)
 			}
-		}},
-		"name": {true, func(v *yaml.Node) { p.trText(v, "name", MaxName, &f.Name, &f.NameTr) }},
-		"language": {false, func(v *yaml.Node) {
+		}),
+		"name": yamlcheck.Req(func(v *yaml.Node) { p.trText(v, "name", MaxName, &f.Name, &f.NameTr) }),
+		"language": yamlcheck.Opt(func(v *yaml.Node) {
 			if lang, ok := p.languageCode(v, "language"); ok {
 				f.Language = lang
 			}
-		}},
-		"attribution": {false, func(v *yaml.Node) { p.text(v, "attribution", MaxStatement, &f.Attribution) }},
-		"description": {false, func(v *yaml.Node) { p.text(v, "description", MaxDescription, &f.Description) }},
-		"scale":       {true, func(v *yaml.Node) { p.scale(v, &f.Scale) }},
-		"rule": {false, func(v *yaml.Node) {
+		}),
+		"attribution": yamlcheck.Opt(func(v *yaml.Node) { p.text(v, "attribution", MaxStatement, &f.Attribution) }),
+		"description": yamlcheck.Opt(func(v *yaml.Node) { p.text(v, "description", MaxDescription, &f.Description) }),
+		"scale":       yamlcheck.Req(func(v *yaml.Node) { p.scale(v, &f.Scale) }),
+		"rule": yamlcheck.Opt(func(v *yaml.Node) {
 			var s string
 			p.text(v, "rule", MaxName, &s)
 			switch r := cxm.Rule(s); r {
@@ -333,22 +247,22 @@ func (p *parser) framework(n *yaml.Node) *cxm.Framework {
 				f.Rule = r
 			case "":
 			default:
-				p.errorf(v, "rule must be %q or %q, not %q", cxm.RuleWeakestLink, cxm.RuleMean, s)
+				p.Errorf(v, "rule must be %q or %q, not %q", cxm.RuleWeakestLink, cxm.RuleMean, s)
 			}
-		}},
-		"weak_below": {false, func(v *yaml.Node) {
-			if p.number(v, "weak_below", &f.WeakBelow) && (f.WeakBelow < 0 || f.WeakBelow > 100) {
-				p.errorf(v, "weak_below must be from 0 to 100, not %g", f.WeakBelow)
+		}),
+		"weak_below": yamlcheck.Opt(func(v *yaml.Node) {
+			if p.Number(v, "weak_below", &f.WeakBelow) && (f.WeakBelow < 0 || f.WeakBelow > 100) {
+				p.Errorf(v, "weak_below must be from 0 to 100, not %g", f.WeakBelow)
 			}
-		}},
-		"stages":       {true, func(v *yaml.Node) { stagesNode = v; f.Stages = p.stages(v) }},
-		"competencies": {true, func(v *yaml.Node) { compsNode = v; f.Competencies = p.competencies(v, &practiceStages) }},
+		}),
+		"stages":       yamlcheck.Req(func(v *yaml.Node) { stagesNode = v; f.Stages = p.stages(v) }),
+		"competencies": yamlcheck.Req(func(v *yaml.Node) { compsNode = v; f.Competencies = p.competencies(v, &practiceStages) }),
 	})
 	if stagesNode != nil && stagesNode.Kind == yaml.SequenceNode && len(stagesNode.Content) < 2 {
-		p.errorf(stagesNode, "a framework needs at least 2 stages, found %d", len(stagesNode.Content))
+		p.Errorf(stagesNode, "a framework needs at least 2 stages, found %d", len(stagesNode.Content))
 	}
 	if compsNode != nil && compsNode.Kind == yaml.SequenceNode && len(compsNode.Content) == 0 {
-		p.errorf(compsNode, "a framework needs at least 1 competency")
+		p.Errorf(compsNode, "a framework needs at least 1 competency")
 	}
 	stageIDs := map[string]bool{}
 	for _, s := range f.Stages {
@@ -356,7 +270,7 @@ func (p *parser) framework(n *yaml.Node) *cxm.Framework {
 	}
 	for _, ref := range practiceStages {
 		if !stageIDs[ref.Value] {
-			p.errorf(ref, "practice names stage %q, which is not a stage of this framework", ref.Value)
+			p.Errorf(ref, "practice names stage %q, which is not a stage of this framework", ref.Value)
 		}
 	}
 	return f
@@ -366,26 +280,26 @@ func (p *parser) scale(n *yaml.Node, s *cxm.Scale) {
 	var maxN *yaml.Node
 	var labels *yaml.Node
 	okMin, okMax := false, false
-	p.mapping(n, "scale", map[string]field{
-		"min":           {true, func(v *yaml.Node) { okMin = p.scaleValue(v, "scale min", &s.Min) }},
-		"max":           {true, func(v *yaml.Node) { maxN = v; okMax = p.scaleValue(v, "scale max", &s.Max) }},
-		"labels":        {false, func(v *yaml.Node) { labels = v }},
-		"allow_unknown": {false, func(v *yaml.Node) { p.boolean(v, "allow_unknown", &s.AllowUnknown) }},
+	p.Mapping(n, "scale", map[string]yamlcheck.Field{
+		"min":           yamlcheck.Req(func(v *yaml.Node) { okMin = p.scaleValue(v, "scale min", &s.Min) }),
+		"max":           yamlcheck.Req(func(v *yaml.Node) { maxN = v; okMax = p.scaleValue(v, "scale max", &s.Max) }),
+		"labels":        yamlcheck.Opt(func(v *yaml.Node) { labels = v }),
+		"allow_unknown": yamlcheck.Opt(func(v *yaml.Node) { p.boolean(v, "allow_unknown", &s.AllowUnknown) }),
 	})
 	if !okMin || !okMax {
 		return
 	}
 	switch {
 	case s.Min >= s.Max:
-		p.errorf(maxN, "scale max (%d) must be greater than min (%d)", s.Max, s.Min)
+		p.Errorf(maxN, "scale max (%d) must be greater than min (%d)", s.Max, s.Min)
 	case s.Max-s.Min+1 > MaxOptions:
-		p.errorf(maxN, "scale %d..%d has %d answer options; at most %d are supported", s.Min, s.Max, s.Max-s.Min+1, MaxOptions)
+		p.Errorf(maxN, "scale %d..%d has %d answer options; at most %d are supported", s.Min, s.Max, s.Max-s.Min+1, MaxOptions)
 	}
 	if labels == nil {
 		return
 	}
 	if labels.Kind != yaml.MappingNode {
-		p.errorf(labels, "scale labels must be a mapping of answer values to labels, e.g. {1: Strongly disagree}")
+		p.Errorf(labels, "scale labels must be a mapping of answer values to labels, e.g. {1: Strongly disagree}")
 		return
 	}
 	s.Labels = map[int]string{}
@@ -397,11 +311,11 @@ func (p *parser) scale(n *yaml.Node, s *cxm.Scale) {
 			continue
 		}
 		if x < s.Min || x > s.Max {
-			p.errorf(k, "label key %d is outside the scale %d..%d", x, s.Min, s.Max)
+			p.Errorf(k, "label key %d is outside the scale %d..%d", x, s.Min, s.Max)
 			continue
 		}
 		if seen[x] {
-			p.errorf(k, "label for %d appears twice", x)
+			p.Errorf(k, "label for %d appears twice", x)
 			continue
 		}
 		seen[x] = true
@@ -431,7 +345,7 @@ func (p *parser) scaleValue(n *yaml.Node, what string, dst *int) bool {
 		return false
 	}
 	if *dst < -maxScaleValue || *dst > maxScaleValue {
-		p.errorf(n, "%s must be from %d to %d, not %d", what, -maxScaleValue, maxScaleValue, *dst)
+		p.Errorf(n, "%s must be from %d to %d, not %d", what, -maxScaleValue, maxScaleValue, *dst)
 		return false
 	}
 	return true
@@ -444,20 +358,20 @@ func (p *parser) stages(n *yaml.Node) []cxm.Stage {
 		var s cxm.Stage
 		var fromN *yaml.Node
 		okFrom := false
-		p.mapping(e, "stage", map[string]field{
-			"id":          {true, func(v *yaml.Node) { p.id(v, "stage id", &s.ID) }},
-			"name":        {true, func(v *yaml.Node) { p.text(v, "stage name", MaxName, &s.Name) }},
-			"from":        {true, func(v *yaml.Node) { fromN = v; okFrom = p.number(v, "stage from", &s.From) }},
-			"description": {false, func(v *yaml.Node) { p.text(v, "stage description", MaxDescription, &s.Description) }},
+		p.Mapping(e, "stage", map[string]yamlcheck.Field{
+			"id":          yamlcheck.Req(func(v *yaml.Node) { p.id(v, "stage id", &s.ID) }),
+			"name":        yamlcheck.Req(func(v *yaml.Node) { p.text(v, "stage name", MaxName, &s.Name) }),
+			"from":        yamlcheck.Req(func(v *yaml.Node) { fromN = v; okFrom = p.Number(v, "stage from", &s.From) }),
+			"description": yamlcheck.Opt(func(v *yaml.Node) { p.text(v, "stage description", MaxDescription, &s.Description) }),
 		})
 		if okFrom {
 			switch {
 			case s.From < 0 || s.From > 100:
-				p.errorf(fromN, "stage from must be from 0 to 100, not %g", s.From)
+				p.Errorf(fromN, "stage from must be from 0 to 100, not %g", s.From)
 			case len(out) == 0 && s.From != 0: // not prev == nil: the first stage's from may be invalid
-				p.errorf(fromN, "the first stage must start from 0, not %g, so that every score has a stage", s.From)
+				p.Errorf(fromN, "the first stage must start from 0, not %g, so that every score has a stage", s.From)
 			case prev != nil && s.From <= prev.From:
-				p.errorf(fromN, "stage from must increase: %g is not above the previous stage's %g", s.From, prev.From)
+				p.Errorf(fromN, "stage from must increase: %g is not above the previous stage's %g", s.From, prev.From)
 			}
 		}
 		out = append(out, s)
@@ -473,21 +387,21 @@ func (p *parser) competencies(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.
 	p.list(n, "competencies", MaxCompetencies, func(e *yaml.Node) {
 		var c cxm.Competency
 		var itemsNode *yaml.Node
-		p.mapping(e, "competency", map[string]field{
-			"id":      {true, func(v *yaml.Node) { p.id(v, "competency id", &c.ID) }},
-			"name":    {true, func(v *yaml.Node) { p.trText(v, "competency name", MaxName, &c.Name, &c.NameTr) }},
-			"summary": {false, func(v *yaml.Node) { p.text(v, "competency summary", MaxDescription, &c.Summary) }},
-			"weakness": {false, func(v *yaml.Node) {
-				p.mapping(v, "weakness", map[string]field{
-					"label":   {true, func(v *yaml.Node) { p.text(v, "weakness label", MaxName, &c.Weakness.Label) }},
-					"meaning": {false, func(v *yaml.Node) { p.text(v, "weakness meaning", MaxDescription, &c.Weakness.Meaning) }},
+		p.Mapping(e, "competency", map[string]yamlcheck.Field{
+			"id":      yamlcheck.Req(func(v *yaml.Node) { p.id(v, "competency id", &c.ID) }),
+			"name":    yamlcheck.Req(func(v *yaml.Node) { p.trText(v, "competency name", MaxName, &c.Name, &c.NameTr) }),
+			"summary": yamlcheck.Opt(func(v *yaml.Node) { p.text(v, "competency summary", MaxDescription, &c.Summary) }),
+			"weakness": yamlcheck.Opt(func(v *yaml.Node) {
+				p.Mapping(v, "weakness", map[string]yamlcheck.Field{
+					"label":   yamlcheck.Req(func(v *yaml.Node) { p.text(v, "weakness label", MaxName, &c.Weakness.Label) }),
+					"meaning": yamlcheck.Opt(func(v *yaml.Node) { p.text(v, "weakness meaning", MaxDescription, &c.Weakness.Meaning) }),
 				})
-			}},
-			"items":     {true, func(v *yaml.Node) { itemsNode = v; c.Items = p.items(v) }},
-			"practices": {false, func(v *yaml.Node) { c.Practices = p.practices(v, practiceStages) }},
+			}),
+			"items":     yamlcheck.Req(func(v *yaml.Node) { itemsNode = v; c.Items = p.items(v) }),
+			"practices": yamlcheck.Opt(func(v *yaml.Node) { c.Practices = p.practices(v, practiceStages) }),
 		})
 		if itemsNode != nil && itemsNode.Kind == yaml.SequenceNode && len(itemsNode.Content) < 2 {
-			p.errorf(itemsNode, "competency %q needs at least 2 items, found %d", c.ID, len(itemsNode.Content))
+			p.Errorf(itemsNode, "competency %q needs at least 2 items, found %d", c.ID, len(itemsNode.Content))
 		}
 		out = append(out, c)
 	})
@@ -498,18 +412,18 @@ func (p *parser) items(n *yaml.Node) []cxm.Item {
 	var out []cxm.Item
 	p.list(n, "items", math.MaxInt, func(e *yaml.Node) {
 		if p.nItems++; p.nItems == MaxItems+1 && !p.unlimited {
-			p.errorf(e, "this is statement %d: a framework has at most %d statements in all", p.nItems, MaxItems)
+			p.Errorf(e, "this is statement %d: a framework has at most %d statements in all", p.nItems, MaxItems)
 		}
 		it := cxm.Item{Weight: 1}
-		p.mapping(e, "item", map[string]field{
-			"id":      {true, func(v *yaml.Node) { p.id(v, "item id", &it.ID) }},
-			"text":    {true, func(v *yaml.Node) { p.trText(v, "item text", MaxStatement, &it.Text, &it.TextTr) }},
-			"reverse": {false, func(v *yaml.Node) { p.boolean(v, "reverse", &it.Reverse) }},
-			"weight": {false, func(v *yaml.Node) {
-				if p.number(v, "weight", &it.Weight) && it.Weight <= 0 {
-					p.errorf(v, "weight must be greater than 0, not %g", it.Weight)
+		p.Mapping(e, "item", map[string]yamlcheck.Field{
+			"id":      yamlcheck.Req(func(v *yaml.Node) { p.id(v, "item id", &it.ID) }),
+			"text":    yamlcheck.Req(func(v *yaml.Node) { p.trText(v, "item text", MaxStatement, &it.Text, &it.TextTr) }),
+			"reverse": yamlcheck.Opt(func(v *yaml.Node) { p.boolean(v, "reverse", &it.Reverse) }),
+			"weight": yamlcheck.Opt(func(v *yaml.Node) {
+				if p.Number(v, "weight", &it.Weight) && it.Weight <= 0 {
+					p.Errorf(v, "weight must be greater than 0, not %g", it.Weight)
 				}
-			}},
+			}),
 		})
 		out = append(out, it)
 	})
@@ -520,11 +434,11 @@ func (p *parser) practices(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.Pra
 	var out []cxm.Practice
 	p.list(n, "practices", MaxPractices, func(e *yaml.Node) {
 		var pr cxm.Practice
-		p.mapping(e, "practice", map[string]field{
-			"id":          {true, func(v *yaml.Node) { p.id(v, "practice id", &pr.ID) }},
-			"title":       {true, func(v *yaml.Node) { p.text(v, "practice title", MaxName, &pr.Title) }},
-			"description": {false, func(v *yaml.Node) { p.text(v, "practice description", MaxDescription, &pr.Description) }},
-			"stages": {false, func(v *yaml.Node) {
+		p.Mapping(e, "practice", map[string]yamlcheck.Field{
+			"id":          yamlcheck.Req(func(v *yaml.Node) { p.id(v, "practice id", &pr.ID) }),
+			"title":       yamlcheck.Req(func(v *yaml.Node) { p.text(v, "practice title", MaxName, &pr.Title) }),
+			"description": yamlcheck.Opt(func(v *yaml.Node) { p.text(v, "practice description", MaxDescription, &pr.Description) }),
+			"stages": yamlcheck.Opt(func(v *yaml.Node) {
 				p.list(v, "practice stages", MaxStages, func(s *yaml.Node) {
 					var id string
 					p.text(s, "stage id", maxID, &id)
@@ -533,7 +447,7 @@ func (p *parser) practices(n *yaml.Node, practiceStages *[]*yaml.Node) []cxm.Pra
 						*practiceStages = append(*practiceStages, s)
 					}
 				})
-			}},
+			}),
 		})
 		out = append(out, pr)
 	})

@@ -38,7 +38,7 @@ func (p *parser) trText(n *yaml.Node, what string, limit int, dst *string, tr *c
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Kind == yaml.AliasNode || v.Kind == yaml.AliasNode {
-			p.errorf(k, "aliases (*name) are not supported in framework files")
+			p.Errorf(k, "aliases (*name) are not supported in framework files")
 			continue
 		}
 		lang, ok := p.languageCode(k, what)
@@ -46,7 +46,7 @@ func (p *parser) trText(n *yaml.Node, what string, limit int, dst *string, tr *c
 			continue
 		}
 		if prev, dup := keys[lang]; dup {
-			p.errorf(k, "%s has language %q twice (first at line %d)", what, lang, prev.Line)
+			p.Errorf(k, "%s has language %q twice (first at line %d)", what, lang, prev.Line)
 			continue
 		}
 		keys[lang] = k
@@ -66,9 +66,9 @@ func (p *parser) trText(n *yaml.Node, what string, limit int, dst *string, tr *c
 	}
 	switch {
 	case len(n.Content) == 0:
-		p.errorf(n, "%s has no text: give a text, or a mapping of languages to texts such as {en: ..., de: ...}", what)
+		p.Errorf(n, "%s has no text: give a text, or a mapping of languages to texts such as {en: ..., de: ...}", what)
 	case keys[p.lang] == nil && len(keys) > 0:
-		p.errorf(n, "%s has no text in the framework's language (%s), which the dashboard and the report show: add %s: ...", what, p.lang, p.lang)
+		p.Errorf(n, "%s has no text in the framework's language (%s), which the dashboard and the report show: add %s: ...", what, p.lang, p.lang)
 	}
 }
 
@@ -77,7 +77,7 @@ func (p *parser) trText(n *yaml.Node, what string, limit int, dst *string, tr *c
 func (p *parser) languageCode(n *yaml.Node, what string) (string, bool) {
 	s := n.Value
 	if n.Kind != yaml.ScalarNode {
-		p.errorf(n, "%s: a language code must be a single value", what)
+		p.Errorf(n, "%s: a language code must be a single value", what)
 		return "", false
 	}
 	if i18n.Supported(s) {
@@ -85,9 +85,9 @@ func (p *parser) languageCode(n *yaml.Node, what string) (string, bool) {
 	}
 	base, _, _ := strings.Cut(strings.ReplaceAll(s, "_", "-"), "-")
 	if base = strings.ToLower(base); i18n.Supported(base) {
-		p.errorf(n, "%s: write the language alone and in lower case, %q, not %q", what, base, s)
+		p.Errorf(n, "%s: write the language alone and in lower case, %q, not %q", what, base, s)
 	} else {
-		p.errorf(n, "%s: %q is not a language cxm's survey speaks (%s)", what, s, strings.Join(i18n.Languages, ", "))
+		p.Errorf(n, "%s: %q is not a language cxm's survey speaks (%s)", what, s, strings.Join(i18n.Languages, ", "))
 	}
 	return "", false
 }
@@ -137,5 +137,5 @@ func (p *parser) warnf(n *yaml.Node, format string, args ...any) {
 		p.moreWarns++
 		return
 	}
-	p.warns = append(p.warns, cxm.Error{File: p.file, Line: n.Line, Column: n.Column, Msg: "warning: " + fmt.Sprintf(format, args...)})
+	p.warns = append(p.warns, cxm.Error{File: p.File, Line: n.Line, Column: n.Column, Msg: "warning: " + fmt.Sprintf(format, args...)})
 }

@@ -13,6 +13,8 @@ import (
 	"time"
 	_ "time/tzdata" // time zones work on machines without /usr/share/zoneinfo
 
+	"github.com/cxmhq/cxm/internal/yamlcheck"
+
 	"github.com/cxmhq/cxm"
 	yaml "go.yaml.in/yaml/v4"
 )
@@ -55,7 +57,7 @@ var (
 // Parse reads a journey file. name is used in error positions. On any
 // problem it returns a cxm.ErrorList with every error found, in file order.
 func Parse(name string, data []byte) (*cxm.Journey, error) {
-	p := &parser{file: name}
+	p := &parser{Checker: yamlcheck.Checker{File: name, Kind: "journey", Max: maxErrors}}
 	if len(data) > MaxSize {
 		return nil, cxm.ErrorList{{File: name, Msg: fmt.Sprintf("file is larger than %d bytes (1 MiB), the most a journey file may hold", MaxSize)}}
 	}
@@ -71,16 +73,16 @@ func Parse(name string, data []byte) (*cxm.Journey, error) {
 		return nil, cxm.ErrorList{{File: name, Line: 1, Column: 1, Msg: "file is empty"}}
 	}
 	j := p.journey(doc.Content[0])
-	if len(p.errs) > 0 {
-		sort.SliceStable(p.errs, func(i, k int) bool {
-			a, b := p.errs[i], p.errs[k]
+	if len(p.Errs) > 0 {
+		sort.SliceStable(p.Errs, func(i, k int) bool {
+			a, b := p.Errs[i], p.Errs[k]
 			return a.Line < b.Line || a.Line == b.Line && a.Column < b.Column
 		})
-		if p.more > 0 {
-			last := p.errs[len(p.errs)-1]
-			p.errs = append(p.errs, cxm.Error{File: name, Line: last.Line, Column: last.Column, Msg: fmt.Sprintf("and %d more errors", p.more)})
+		if p.More > 0 {
+			last := p.Errs[len(p.Errs)-1]
+			p.Errs = append(p.Errs, cxm.Error{File: name, Line: last.Line, Column: last.Column, Msg: fmt.Sprintf("and %d more errors", p.More)})
 		}
-		return nil, p.errs
+		return nil, p.Errs
 	}
 	return j, nil
 }
@@ -99,45 +101,45 @@ func (p *parser) journey(n *yaml.Node) *cxm.Journey {
 		Scorecard: cxm.Scorecard{Metric: cxm.FieldCSAT}}
 	r := &refs{}
 	var stagesN, sourcesN *yaml.Node
-	p.mapping(n, "the journey", map[string]field{
-		"id": {true, func(v *yaml.Node) { p.id(v, "journey id", map[string]*yaml.Node{}, &j.ID) }},
-		"version": {true, func(v *yaml.Node) {
+	p.Mapping(n, "the journey", map[string]yamlcheck.Field{
+		"id": yamlcheck.Req(func(v *yaml.Node) { p.id(v, "journey id", map[string]*yaml.Node{}, &j.ID) }),
+		"version": yamlcheck.Req(func(v *yaml.Node) {
 			if p.integer(v, "version", &j.Version) && j.Version < 1 {
-				p.errorf(v, "version must be a positive whole number, not %d", j.Version)
+				p.Errorf(v, "version must be a positive whole number, not %d", j.Version)
 			}
-		}},
-		"name":     {true, func(v *yaml.Node) { p.text(v, "name", MaxName, &j.Name) }},
-		"timezone": {false, func(v *yaml.Node) { p.timezone(v, j) }},
-		"min_n": {false, func(v *yaml.Node) {
+		}),
+		"name":     yamlcheck.Req(func(v *yaml.Node) { p.text(v, "name", MaxName, &j.Name) }),
+		"timezone": yamlcheck.Opt(func(v *yaml.Node) { p.timezone(v, j) }),
+		"min_n": yamlcheck.Opt(func(v *yaml.Node) {
 			if p.integer(v, "min_n", &j.MinN) && j.MinN < 1 {
-				p.errorf(v, "min_n must be at least 1, not %d", j.MinN)
+				p.Errorf(v, "min_n must be at least 1, not %d", j.MinN)
 			}
-		}},
-		"stages":      {true, func(v *yaml.Node) { stagesN = v; j.Stages = p.stages(v) }},
-		"scales":      {false, func(v *yaml.Node) { p.scales(v, &j.Scales) }},
-		"sources":     {true, func(v *yaml.Node) { sourcesN = v; j.Sources = p.sources(v, r) }},
-		"routes":      {false, func(v *yaml.Node) { j.Routes = p.routes(v, r, j) }},
-		"topics":      {false, func(v *yaml.Node) { j.Topics = p.topics(v) }},
-		"promises":    {false, func(v *yaml.Node) { j.Promises = p.promises(v, r, j) }},
-		"follow_up":   {false, func(v *yaml.Node) { j.FollowUp = p.followUps(v, r, j) }},
-		"root_causes": {false, func(v *yaml.Node) { j.RootCauses = p.rootCauses(v) }},
-		"scorecard": {false, func(v *yaml.Node) {
-			p.mapping(v, "scorecard", map[string]field{
-				"metric": {true, func(v *yaml.Node) {
+		}),
+		"stages":      yamlcheck.Req(func(v *yaml.Node) { stagesN = v; j.Stages = p.stages(v) }),
+		"scales":      yamlcheck.Opt(func(v *yaml.Node) { p.scales(v, &j.Scales) }),
+		"sources":     yamlcheck.Req(func(v *yaml.Node) { sourcesN = v; j.Sources = p.sources(v, r) }),
+		"routes":      yamlcheck.Opt(func(v *yaml.Node) { j.Routes = p.routes(v, r, j) }),
+		"topics":      yamlcheck.Opt(func(v *yaml.Node) { j.Topics = p.topics(v) }),
+		"promises":    yamlcheck.Opt(func(v *yaml.Node) { j.Promises = p.promises(v, r, j) }),
+		"follow_up":   yamlcheck.Opt(func(v *yaml.Node) { j.FollowUp = p.followUps(v, r, j) }),
+		"root_causes": yamlcheck.Opt(func(v *yaml.Node) { j.RootCauses = p.rootCauses(v) }),
+		"scorecard": yamlcheck.Opt(func(v *yaml.Node) {
+			p.Mapping(v, "scorecard", map[string]yamlcheck.Field{
+				"metric": yamlcheck.Req(func(v *yaml.Node) {
 					var s string
 					if p.oneOf(v, "scorecard metric", []string{"csat", "nps", "ces"}, &s) {
 						j.Scorecard.Metric = cxm.Field(s)
 					}
-				}},
+				}),
 			})
-		}},
-		"drivers": {false, func(v *yaml.Node) { j.Drivers = p.drivers(v, r, j) }},
+		}),
+		"drivers": yamlcheck.Opt(func(v *yaml.Node) { j.Drivers = p.drivers(v, r, j) }),
 	})
 	if stagesN != nil && stagesN.Kind == yaml.SequenceNode && len(stagesN.Content) == 0 {
-		p.errorf(stagesN, "a journey needs at least 1 stage")
+		p.Errorf(stagesN, "a journey needs at least 1 stage")
 	}
 	if sourcesN != nil && sourcesN.Kind == yaml.SequenceNode && len(sourcesN.Content) == 0 {
-		p.errorf(sourcesN, "a journey needs at least 1 source")
+		p.Errorf(sourcesN, "a journey needs at least 1 source")
 	}
 	p.resolve(j, r)
 	if len(j.RootCauses) == 0 {
@@ -149,12 +151,12 @@ func (p *parser) journey(n *yaml.Node) *cxm.Journey {
 func (p *parser) resolve(j *cxm.Journey, r *refs) {
 	for _, n := range r.stages {
 		if j.StageIndex(n.Value) < 0 {
-			p.errorf(n, "stage %q is not a stage of this journey (stages: %s)", n.Value, stageIDs(j))
+			p.Errorf(n, "stage %q is not a stage of this journey (stages: %s)", n.Value, stageIDs(j))
 		}
 	}
 	for _, n := range r.sources {
 		if j.Source(n.Value) == nil {
-			p.errorf(n, "source %q is not a source of this journey", n.Value)
+			p.Errorf(n, "source %q is not a source of this journey", n.Value)
 		}
 	}
 	for _, f := range r.after {
@@ -181,7 +183,7 @@ func (p *parser) timezone(n *yaml.Node, j *cxm.Journey) {
 	// names are tried.
 	loc, err := time.LoadLocation(s)
 	if err != nil || s == "Local" || strings.Contains(s, "..") || strings.HasPrefix(s, "/") {
-		p.errorf(n, "timezone %q is not an IANA time zone name (e.g. Europe/Amsterdam, America/New_York, UTC)", s)
+		p.Errorf(n, "timezone %q is not an IANA time zone name (e.g. Europe/Amsterdam, America/New_York, UTC)", s)
 		return
 	}
 	j.Timezone, j.Location = s, loc
@@ -201,7 +203,7 @@ func (p *parser) email(n *yaml.Node, what string, dst *string) {
 		return
 	}
 	if !email.MatchString(s) {
-		p.errorf(n, "%s must be an email address, not %q", what, s)
+		p.Errorf(n, "%s must be an email address, not %q", what, s)
 		return
 	}
 	*dst = s
@@ -212,11 +214,11 @@ func (p *parser) stages(n *yaml.Node) []cxm.JourneyStage {
 	ids := map[string]*yaml.Node{}
 	p.list(n, "stages", MaxStages, func(e *yaml.Node) {
 		var s cxm.JourneyStage
-		p.mapping(e, "stage", map[string]field{
-			"id":          {true, func(v *yaml.Node) { p.id(v, "stage id", ids, &s.ID) }},
-			"name":        {true, func(v *yaml.Node) { p.text(v, "stage name", MaxName, &s.Name) }},
-			"owner":       {false, func(v *yaml.Node) { p.email(v, "stage owner", &s.Owner) }},
-			"description": {false, func(v *yaml.Node) { p.text(v, "stage description", MaxDescription, &s.Description) }},
+		p.Mapping(e, "stage", map[string]yamlcheck.Field{
+			"id":          yamlcheck.Req(func(v *yaml.Node) { p.id(v, "stage id", ids, &s.ID) }),
+			"name":        yamlcheck.Req(func(v *yaml.Node) { p.text(v, "stage name", MaxName, &s.Name) }),
+			"owner":       yamlcheck.Opt(func(v *yaml.Node) { p.email(v, "stage owner", &s.Owner) }),
+			"description": yamlcheck.Opt(func(v *yaml.Node) { p.text(v, "stage description", MaxDescription, &s.Description) }),
 		})
 		out = append(out, s)
 	})
@@ -224,13 +226,13 @@ func (p *parser) stages(n *yaml.Node) []cxm.JourneyStage {
 }
 
 func (p *parser) scales(n *yaml.Node, sc *cxm.FeedbackScales) {
-	p.mapping(n, "scales", map[string]field{
-		"csat": {false, func(v *yaml.Node) {
+	p.Mapping(n, "scales", map[string]yamlcheck.Field{
+		"csat": yamlcheck.Opt(func(v *yaml.Node) {
 			p.scale(v, "csat", "satisfied_from", &sc.CSAT.Min, &sc.CSAT.Max, &sc.CSAT.SatisfiedFrom)
-		}},
-		"ces": {false, func(v *yaml.Node) {
+		}),
+		"ces": yamlcheck.Opt(func(v *yaml.Node) {
 			p.scale(v, "ces", "easy_from", &sc.CES.Min, &sc.CES.Max, &sc.CES.EasyFrom)
-		}},
+		}),
 	})
 }
 
@@ -238,17 +240,17 @@ func (p *parser) scales(n *yaml.Node, sc *cxm.FeedbackScales) {
 func (p *parser) scale(n *yaml.Node, what, threshold string, lo, hi, from *int) {
 	var hiN, fromN *yaml.Node
 	ok := true
-	read := func(key string, dst *int, node **yaml.Node) field {
-		return field{false, func(v *yaml.Node) {
+	read := func(key string, dst *int, node **yaml.Node) yamlcheck.Field {
+		return yamlcheck.Opt(func(v *yaml.Node) {
 			if node != nil {
 				*node = v
 			}
 			if !p.integer(v, what+" "+key, dst) {
 				ok = false
 			}
-		}}
+		})
 	}
-	p.mapping(n, "scales "+what, map[string]field{
+	p.Mapping(n, "scales "+what, map[string]yamlcheck.Field{
 		"min": read("min", lo, nil), "max": read("max", hi, &hiN), threshold: read(threshold, from, &fromN),
 	})
 	if !ok || n.Kind != yaml.MappingNode {
@@ -259,13 +261,13 @@ func (p *parser) scale(n *yaml.Node, what, threshold string, lo, hi, from *int) 
 		at = hiN
 	}
 	if *lo < 0 || *hi > 100 || *lo >= *hi {
-		p.errorf(at, "scale %s must have 0 ≤ min < max ≤ 100, not %d..%d", what, *lo, *hi)
+		p.Errorf(at, "scale %s must have 0 ≤ min < max ≤ 100, not %d..%d", what, *lo, *hi)
 		return
 	}
 	if fromN != nil {
 		at = fromN
 	}
 	if *from <= *lo || *from > *hi {
-		p.errorf(at, "%s %s must be above min and at most max (%d..%d), not %d", what, threshold, *lo+1, *hi, *from)
+		p.Errorf(at, "%s %s must be above min and at most max (%d..%d), not %d", what, threshold, *lo+1, *hi, *from)
 	}
 }

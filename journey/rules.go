@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cxmhq/cxm/internal/yamlcheck"
+
 	"github.com/cxmhq/cxm"
 	yaml "go.yaml.in/yaml/v4"
 )
@@ -15,37 +17,37 @@ func (p *parser) promises(n *yaml.Node, r *refs, j *cxm.Journey) []cxm.Promise {
 	p.list(n, "promises", MaxPromises, func(e *yaml.Node) {
 		pr := cxm.Promise{Period: "week"}
 		var measureN *yaml.Node
-		bound := func(key string, dst **float64) field {
-			return field{false, func(v *yaml.Node) {
+		bound := func(key string, dst **float64) yamlcheck.Field {
+			return yamlcheck.Opt(func(v *yaml.Node) {
 				var x float64
-				if p.number(v, key, &x) {
+				if p.Number(v, key, &x) {
 					*dst = &x
 				}
-			}}
+			})
 		}
-		p.mapping(e, "promise", map[string]field{
-			"id":       {true, func(v *yaml.Node) { p.id(v, "promise id", ids, &pr.ID) }},
-			"text":     {true, func(v *yaml.Node) { p.text(v, "promise text", MaxText, &pr.Text) }},
-			"source":   {true, func(v *yaml.Node) { p.ref(v, "promise source", &r.sources, &pr.Source) }},
-			"stage":    {false, func(v *yaml.Node) { p.ref(v, "promise stage", &r.stages, &pr.Stage) }},
-			"measure":  {true, func(v *yaml.Node) { measureN = v; p.text(v, "promise measure", MaxID, &pr.Measure) }},
+		p.Mapping(e, "promise", map[string]yamlcheck.Field{
+			"id":       yamlcheck.Req(func(v *yaml.Node) { p.id(v, "promise id", ids, &pr.ID) }),
+			"text":     yamlcheck.Req(func(v *yaml.Node) { p.text(v, "promise text", MaxText, &pr.Text) }),
+			"source":   yamlcheck.Req(func(v *yaml.Node) { p.ref(v, "promise source", &r.sources, &pr.Source) }),
+			"stage":    yamlcheck.Opt(func(v *yaml.Node) { p.ref(v, "promise stage", &r.stages, &pr.Stage) }),
+			"measure":  yamlcheck.Req(func(v *yaml.Node) { measureN = v; p.text(v, "promise measure", MaxID, &pr.Measure) }),
 			"at_most":  bound("at_most", &pr.AtMost),
 			"at_least": bound("at_least", &pr.AtLeast),
-			"target": {true, func(v *yaml.Node) {
-				if p.number(v, "target", &pr.Target) && (pr.Target < 0 || pr.Target > 100) {
-					p.errorf(v, "target must be a percent from 0 to 100, not %g", pr.Target)
+			"target": yamlcheck.Req(func(v *yaml.Node) {
+				if p.Number(v, "target", &pr.Target) && (pr.Target < 0 || pr.Target > 100) {
+					p.Errorf(v, "target must be a percent from 0 to 100, not %g", pr.Target)
 				}
-			}},
-			"period": {false, func(v *yaml.Node) { p.oneOf(v, "period", cxm.Periods, &pr.Period) }},
+			}),
+			"period": yamlcheck.Opt(func(v *yaml.Node) { p.oneOf(v, "period", cxm.Periods, &pr.Period) }),
 		})
 		if e.Kind == yaml.MappingNode && (pr.AtMost == nil) == (pr.AtLeast == nil) {
-			p.errorf(e, "promise %q needs exactly one of at_most and at_least", pr.ID)
+			p.Errorf(e, "promise %q needs exactly one of at_most and at_least", pr.ID)
 		}
 		if measureN != nil && pr.Measure != "" {
 			src, m := pr.Source, pr.Measure
 			r.after = append(r.after, func() {
 				if s := j.Source(src); s != nil && s.MeasureIndex(m) < 0 {
-					p.errorf(measureN, "measure %q is not a measure of source %q (measures: %s)", m, src, measureNames(s))
+					p.Errorf(measureN, "measure %q is not a measure of source %q (measures: %s)", m, src, measureNames(s))
 				}
 			})
 		}
@@ -70,32 +72,32 @@ func (p *parser) followUps(n *yaml.Node, r *refs, j *cxm.Journey) []cxm.FollowUp
 	ids := map[string]*yaml.Node{}
 	p.list(n, "follow_up", MaxFollowUp, func(e *yaml.Node) {
 		var f cxm.FollowUpRule
-		p.mapping(e, "follow-up rule", map[string]field{
-			"id":     {true, func(v *yaml.Node) { p.id(v, "follow-up id", ids, &f.ID) }},
-			"when":   {true, func(v *yaml.Node) { p.condition(v, &f.When, r, j) }},
-			"within": {true, func(v *yaml.Node) { p.within(v, &f.Within) }},
-			"owner": {true, func(v *yaml.Node) {
+		p.Mapping(e, "follow-up rule", map[string]yamlcheck.Field{
+			"id":     yamlcheck.Req(func(v *yaml.Node) { p.id(v, "follow-up id", ids, &f.ID) }),
+			"when":   yamlcheck.Req(func(v *yaml.Node) { p.condition(v, &f.When, r, j) }),
+			"within": yamlcheck.Req(func(v *yaml.Node) { p.within(v, &f.Within) }),
+			"owner": yamlcheck.Req(func(v *yaml.Node) {
 				var s string
 				if p.text(v, "owner", MaxName, &s) {
 					if s != "employee" && s != "stage" && !email.MatchString(s) {
-						p.errorf(v, "owner must be employee, stage or an email address, not %q", s)
+						p.Errorf(v, "owner must be employee, stage or an email address, not %q", s)
 						return
 					}
 					f.Owner = s
 				}
-			}},
-			"hours": {false, func(v *yaml.Node) {
+			}),
+			"hours": yamlcheck.Opt(func(v *yaml.Node) {
 				var s string
 				if !p.text(v, "hours", MaxText, &s) {
 					return
 				}
 				h, err := ParseHours(s)
 				if err != nil {
-					p.errorf(v, "hours %q: %v", s, err)
+					p.Errorf(v, "hours %q: %v", s, err)
 					return
 				}
 				f.Hours = h
-			}},
+			}),
 		})
 		out = append(out, f)
 	})
@@ -110,57 +112,57 @@ func (p *parser) within(n *yaml.Node, dst *time.Duration) {
 	d, err := time.ParseDuration(s)
 	switch {
 	case err != nil:
-		p.errorf(n, "within must be a duration such as 24h, 90m or 1h30m, not %q", s)
+		p.Errorf(n, "within must be a duration such as 24h, 90m or 1h30m, not %q", s)
 	case d <= 0:
-		p.errorf(n, "within must be longer than 0, not %q", s)
+		p.Errorf(n, "within must be longer than 0, not %q", s)
 	case d > MaxWithin:
-		p.errorf(n, "within must be at most %s (366 days), not %q", MaxWithin, s)
+		p.Errorf(n, "within must be at most %s (366 days), not %q", MaxWithin, s)
 	default:
 		*dst = d
 	}
 }
 
 func (p *parser) condition(n *yaml.Node, c *cxm.Condition, r *refs, j *cxm.Journey) {
-	atMost := func(key string, dst **int) field {
-		return field{false, func(v *yaml.Node) {
+	atMost := func(key string, dst **int) yamlcheck.Field {
+		return yamlcheck.Opt(func(v *yaml.Node) {
 			var x int
 			if p.integer(v, key, &x) {
 				*dst = &x
 			}
-		}}
+		})
 	}
 	var nN, cN, eN *yaml.Node
-	p.mapping(n, "when", map[string]field{
-		"nps_at_most":     {false, func(v *yaml.Node) { nN = v; atMost("nps_at_most", &c.NPSAtMost).set(v) }},
-		"csat_at_most":    {false, func(v *yaml.Node) { cN = v; atMost("csat_at_most", &c.CSATAtMost).set(v) }},
-		"ces_at_most":     {false, func(v *yaml.Node) { eN = v; atMost("ces_at_most", &c.CESAtMost).set(v) }},
-		"comment_matches": {false, func(v *yaml.Node) { c.Comment = p.regexpOf(v, "comment_matches", &c.CommentMatches) }},
-		"sentiment_below": {false, func(v *yaml.Node) {
+	p.Mapping(n, "when", map[string]yamlcheck.Field{
+		"nps_at_most":     yamlcheck.Opt(func(v *yaml.Node) { nN = v; atMost("nps_at_most", &c.NPSAtMost).Set(v) }),
+		"csat_at_most":    yamlcheck.Opt(func(v *yaml.Node) { cN = v; atMost("csat_at_most", &c.CSATAtMost).Set(v) }),
+		"ces_at_most":     yamlcheck.Opt(func(v *yaml.Node) { eN = v; atMost("ces_at_most", &c.CESAtMost).Set(v) }),
+		"comment_matches": yamlcheck.Opt(func(v *yaml.Node) { c.Comment = p.regexpOf(v, "comment_matches", &c.CommentMatches) }),
+		"sentiment_below": yamlcheck.Opt(func(v *yaml.Node) {
 			var x float64
-			if p.number(v, "sentiment_below", &x) {
+			if p.Number(v, "sentiment_below", &x) {
 				if x <= -1 || x > 1 {
-					p.errorf(v, "sentiment_below must be above -1 and at most 1 (a VADER compound score), not %g", x)
+					p.Errorf(v, "sentiment_below must be above -1 and at most 1 (a VADER compound score), not %g", x)
 				}
 				c.SentimentBelow = &x
 			}
-		}},
+		}),
 	})
 	if n.Kind != yaml.MappingNode {
 		return
 	}
 	if len(n.Content) == 0 {
-		p.errorf(n, "when needs at least one of nps_at_most, csat_at_most, ces_at_most, comment_matches, sentiment_below")
+		p.Errorf(n, "when needs at least one of nps_at_most, csat_at_most, ces_at_most, comment_matches, sentiment_below")
 	}
 	if c.NPSAtMost != nil && (*c.NPSAtMost < 0 || *c.NPSAtMost > 9) {
-		p.errorf(nN, "nps_at_most must be from 0 to 9, not %d", *c.NPSAtMost)
+		p.Errorf(nN, "nps_at_most must be from 0 to 9, not %d", *c.NPSAtMost)
 	}
 	// Scales may come after follow_up in the file: checked once all is read.
 	r.after = append(r.after, func() {
 		if cN != nil && c.CSATAtMost != nil && (*c.CSATAtMost < j.Scales.CSAT.Min || *c.CSATAtMost >= j.Scales.CSAT.Max) {
-			p.errorf(cN, "csat_at_most must be from %d to %d (below the top of the csat scale), not %d", j.Scales.CSAT.Min, j.Scales.CSAT.Max-1, *c.CSATAtMost)
+			p.Errorf(cN, "csat_at_most must be from %d to %d (below the top of the csat scale), not %d", j.Scales.CSAT.Min, j.Scales.CSAT.Max-1, *c.CSATAtMost)
 		}
 		if eN != nil && c.CESAtMost != nil && (*c.CESAtMost < j.Scales.CES.Min || *c.CESAtMost >= j.Scales.CES.Max) {
-			p.errorf(eN, "ces_at_most must be from %d to %d (below the top of the ces scale), not %d", j.Scales.CES.Min, j.Scales.CES.Max-1, *c.CESAtMost)
+			p.Errorf(eN, "ces_at_most must be from %d to %d (below the top of the ces scale), not %d", j.Scales.CES.Min, j.Scales.CES.Max-1, *c.CESAtMost)
 		}
 	})
 }
@@ -266,11 +268,11 @@ func (p *parser) drivers(n *yaml.Node, r *refs, j *cxm.Journey) []cxm.DriverAnal
 		var targetN, driversN, scaleMaxN *yaml.Node
 		var names []*yaml.Node
 		okScale := 0
-		p.mapping(e, "driver analysis", map[string]field{
-			"id":     {true, func(v *yaml.Node) { p.id(v, "driver analysis id", ids, &d.ID) }},
-			"target": {true, func(v *yaml.Node) { targetN = v; p.text(v, "target", MaxID, &d.Target) }},
-			"source": {true, func(v *yaml.Node) { p.ref(v, "driver source", &r.sources, &d.Source) }},
-			"drivers": {true, func(v *yaml.Node) {
+		p.Mapping(e, "driver analysis", map[string]yamlcheck.Field{
+			"id":     yamlcheck.Req(func(v *yaml.Node) { p.id(v, "driver analysis id", ids, &d.ID) }),
+			"target": yamlcheck.Req(func(v *yaml.Node) { targetN = v; p.text(v, "target", MaxID, &d.Target) }),
+			"source": yamlcheck.Req(func(v *yaml.Node) { p.ref(v, "driver source", &r.sources, &d.Source) }),
+			"drivers": yamlcheck.Req(func(v *yaml.Node) {
 				driversN = v
 				seen := map[string]bool{}
 				p.list(v, "drivers", MaxDriverItems, func(e *yaml.Node) {
@@ -279,35 +281,35 @@ func (p *parser) drivers(n *yaml.Node, r *refs, j *cxm.Journey) []cxm.DriverAnal
 						return
 					}
 					if seen[s] {
-						p.errorf(e, "driver %q appears twice", s)
+						p.Errorf(e, "driver %q appears twice", s)
 						return
 					}
 					seen[s] = true
 					d.Drivers = append(d.Drivers, s)
 					names = append(names, e)
 				})
-			}},
-			"scale": {true, func(v *yaml.Node) {
-				p.mapping(v, "driver scale", map[string]field{
-					"min": {true, func(v *yaml.Node) {
-						if p.number(v, "scale min", &d.Scale.Min) {
+			}),
+			"scale": yamlcheck.Req(func(v *yaml.Node) {
+				p.Mapping(v, "driver scale", map[string]yamlcheck.Field{
+					"min": yamlcheck.Req(func(v *yaml.Node) {
+						if p.Number(v, "scale min", &d.Scale.Min) {
 							okScale++
 						}
-					}},
-					"max": {true, func(v *yaml.Node) {
+					}),
+					"max": yamlcheck.Req(func(v *yaml.Node) {
 						scaleMaxN = v
-						if p.number(v, "scale max", &d.Scale.Max) {
+						if p.Number(v, "scale max", &d.Scale.Max) {
 							okScale++
 						}
-					}},
+					}),
 				})
-			}},
+			}),
 		})
 		if okScale == 2 && d.Scale.Min >= d.Scale.Max {
-			p.errorf(scaleMaxN, "scale max (%g) must be greater than min (%g)", d.Scale.Max, d.Scale.Min)
+			p.Errorf(scaleMaxN, "scale max (%g) must be greater than min (%g)", d.Scale.Max, d.Scale.Min)
 		}
 		if driversN != nil && driversN.Kind == yaml.SequenceNode && len(driversN.Content) == 0 {
-			p.errorf(driversN, "a driver analysis needs at least 1 driver")
+			p.Errorf(driversN, "a driver analysis needs at least 1 driver")
 		}
 		dd := d
 		r.after = append(r.after, func() { p.checkDrivers(&dd, targetN, names, j) })
@@ -328,15 +330,15 @@ func (p *parser) checkDrivers(d *cxm.DriverAnalysis, targetN *yaml.Node, names [
 		case "nps", "csat", "ces":
 		default:
 			if s.MeasureIndex(d.Target) < 0 {
-				p.errorf(targetN, "target must be nps, csat, ces or a measure of source %q (measures: %s), not %q", s.ID, measureNames(s), d.Target)
+				p.Errorf(targetN, "target must be nps, csat, ces or a measure of source %q (measures: %s), not %q", s.ID, measureNames(s), d.Target)
 			}
 		}
 	}
 	for _, n := range names {
 		if s.MeasureIndex(n.Value) < 0 {
-			p.errorf(n, "driver %q is not a measure of source %q (measures: %s)", n.Value, s.ID, measureNames(s))
+			p.Errorf(n, "driver %q is not a measure of source %q (measures: %s)", n.Value, s.ID, measureNames(s))
 		} else if n.Value == d.Target {
-			p.errorf(n, "driver %q is also the target", n.Value)
+			p.Errorf(n, "driver %q is also the target", n.Value)
 		}
 	}
 }

@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/cxmhq/cxm/internal/yamlcheck"
+
 	"github.com/cxmhq/cxm"
 	yaml "go.yaml.in/yaml/v4"
 )
@@ -14,32 +16,32 @@ func (p *parser) sources(n *yaml.Node, r *refs) []cxm.Source {
 	p.list(n, "sources", MaxSources, func(e *yaml.Node) {
 		s := cxm.Source{Format: cxm.FormatCSV}
 		var columnsN, measuresN, formatN *yaml.Node
-		p.mapping(e, "source", map[string]field{
-			"id": {true, func(v *yaml.Node) { p.id(v, "source id", ids, &s.ID) }},
-			"channel": {true, func(v *yaml.Node) {
+		p.Mapping(e, "source", map[string]yamlcheck.Field{
+			"id": yamlcheck.Req(func(v *yaml.Node) { p.id(v, "source id", ids, &s.ID) }),
+			"channel": yamlcheck.Req(func(v *yaml.Node) {
 				var c string
 				if p.oneOf(v, "channel", channelNames(), &c) {
 					s.Channel = cxm.Channel(c)
 				}
-			}},
-			"format": {false, func(v *yaml.Node) {
+			}),
+			"format": yamlcheck.Opt(func(v *yaml.Node) {
 				formatN = v
 				var f string
 				if p.oneOf(v, "format", []string{"csv", "ndjson", "qualtrics"}, &f) {
 					s.Format = cxm.Format(f)
 				}
-			}},
-			"stage": {false, func(v *yaml.Node) { p.ref(v, "source stage", &r.stages, &s.Stage) }},
-			"time_format": {false, func(v *yaml.Node) {
+			}),
+			"stage": yamlcheck.Opt(func(v *yaml.Node) { p.ref(v, "source stage", &r.stages, &s.Stage) }),
+			"time_format": yamlcheck.Opt(func(v *yaml.Node) {
 				if p.text(v, "time_format", MaxName, &s.TimeFormat) {
 					if _, err := CompileTimeFormat(s.TimeFormat); err != nil {
-						p.errorf(v, "time_format %q: %v", s.TimeFormat, err)
+						p.Errorf(v, "time_format %q: %v", s.TimeFormat, err)
 					}
 				}
-			}},
-			"columns":    {false, func(v *yaml.Node) { columnsN = v; s.Columns = p.columns(v) }},
-			"measures":   {false, func(v *yaml.Node) { measuresN = v; s.Measures = p.measures(v) }},
-			"attributes": {false, func(v *yaml.Node) { s.Attributes = p.attributes(v) }},
+			}),
+			"columns":    yamlcheck.Opt(func(v *yaml.Node) { columnsN = v; s.Columns = p.columns(v) }),
+			"measures":   yamlcheck.Opt(func(v *yaml.Node) { measuresN = v; s.Measures = p.measures(v) }),
+			"attributes": yamlcheck.Opt(func(v *yaml.Node) { s.Attributes = p.attributes(v) }),
 		})
 		if s.Format == cxm.FormatQualtrics && s.TimeFormat == "" {
 			s.TimeFormat = QualtricsTimeFormat
@@ -69,11 +71,11 @@ func (p *parser) checkSource(e *yaml.Node, s *cxm.Source, columnsN, measuresN, f
 	}
 	if s.Format == cxm.FormatNDJSON {
 		if columnsN != nil {
-			p.errorf(columnsN, "an ndjson source takes no columns: its records name their fields (§2)")
+			p.Errorf(columnsN, "an ndjson source takes no columns: its records name their fields (§2)")
 		}
 		for _, m := range s.Measures {
 			if m.Column != m.Name && measuresN != nil {
-				p.errorf(measuresN, "an ndjson source lists its measures by name (measures: [%s, ...]), without columns", m.Name)
+				p.Errorf(measuresN, "an ndjson source lists its measures by name (measures: [%s, ...]), without columns", m.Name)
 				break
 			}
 		}
@@ -89,18 +91,18 @@ func (p *parser) checkSource(e *yaml.Node, s *cxm.Source, columnsN, measuresN, f
 		return // each field is read from the column of its name
 	}
 	if s.Columns[cxm.FieldID] == "" {
-		p.errorf(at, "source %q maps no column to id: every record needs an id (columns: {id: ...})", s.ID)
+		p.Errorf(at, "source %q maps no column to id: every record needs an id (columns: {id: ...})", s.ID)
 	}
 	if s.Channel == cxm.ChannelCustomers {
 		for _, f := range []cxm.Field{cxm.FieldCustomer, cxm.FieldEvent} {
 			if s.Columns[f] == "" {
-				p.errorf(at, "source %q of channel customers maps no column to %s, which its records need", s.ID, f)
+				p.Errorf(at, "source %q of channel customers maps no column to %s, which its records need", s.ID, f)
 			}
 		}
 	} else {
 		for _, f := range []cxm.Field{cxm.FieldEvent, cxm.FieldValue} {
 			if s.Columns[f] != "" {
-				p.errorf(at, "column %s is only for sources of channel customers", f)
+				p.Errorf(at, "column %s is only for sources of channel customers", f)
 			}
 		}
 	}
@@ -112,7 +114,7 @@ func (p *parser) checkSource(e *yaml.Node, s *cxm.Source, columnsN, measuresN, f
 	}
 	for _, m := range s.Measures {
 		if prev, ok := used[m.Column]; ok && measuresN != nil {
-			p.errorf(measuresN, "column %q of measure %s is already mapped to %s", m.Column, m.Name, prev)
+			p.Errorf(measuresN, "column %q of measure %s is already mapped to %s", m.Column, m.Name, prev)
 		}
 		used[m.Column] = "measure " + m.Name
 	}
@@ -126,7 +128,7 @@ func (p *parser) columns(n *yaml.Node) map[cxm.Field]string {
 	}
 	p.pairs(n, "columns", len(cxm.Fields)+1, func(k, v *yaml.Node) {
 		if !known[k.Value] {
-			p.errorf(k, "unknown record field %q in columns (known fields: %s)", k.Value, fieldNames())
+			p.Errorf(k, "unknown record field %q in columns (known fields: %s)", k.Value, fieldNames())
 			return
 		}
 		var c string
@@ -158,11 +160,11 @@ func (p *parser) measures(n *yaml.Node) []cxm.Measure {
 			return
 		}
 		if !measureName.MatchString(m.Name) {
-			p.errorf(k, "measure name %q must be a letter then letters, digits or _ (e.g. wait_seconds)", m.Name)
+			p.Errorf(k, "measure name %q must be a letter then letters, digits or _ (e.g. wait_seconds)", m.Name)
 			return
 		}
 		if seen[m.Name] {
-			p.errorf(k, "measure %q appears twice", m.Name)
+			p.Errorf(k, "measure %q appears twice", m.Name)
 			return
 		}
 		seen[m.Name] = true
@@ -188,7 +190,7 @@ func (p *parser) attributes(n *yaml.Node) []string {
 			return
 		}
 		if seen[a] {
-			p.errorf(e, "attribute %q appears twice", a)
+			p.Errorf(e, "attribute %q appears twice", a)
 			return
 		}
 		seen[a] = true
@@ -206,7 +208,7 @@ func (p *parser) regexpOf(n *yaml.Node, what string, src *string) *regexp.Regexp
 	if err != nil {
 		msg := err.Error()
 		msg = strings.TrimPrefix(msg, "error parsing regexp: ")
-		p.errorf(n, "%s is not a valid regular expression (RE2 syntax): %s", what, msg)
+		p.Errorf(n, "%s is not a valid regular expression (RE2 syntax): %s", what, msg)
 		return nil
 	}
 	return re
@@ -217,10 +219,10 @@ func (p *parser) routes(n *yaml.Node, r *refs, j *cxm.Journey) []cxm.Route {
 	p.list(n, "routes", MaxRoutes, func(e *yaml.Node) {
 		var rt cxm.Route
 		var attrN, sourceN *yaml.Node
-		p.mapping(e, "route", map[string]field{
-			"source":          {false, func(v *yaml.Node) { sourceN = v; p.ref(v, "route source", &r.sources, &rt.Source) }},
-			"comment_matches": {false, func(v *yaml.Node) { rt.Comment = p.regexpOf(v, "comment_matches", &rt.CommentMatches) }},
-			"attribute": {false, func(v *yaml.Node) {
+		p.Mapping(e, "route", map[string]yamlcheck.Field{
+			"source":          yamlcheck.Opt(func(v *yaml.Node) { sourceN = v; p.ref(v, "route source", &r.sources, &rt.Source) }),
+			"comment_matches": yamlcheck.Opt(func(v *yaml.Node) { rt.Comment = p.regexpOf(v, "comment_matches", &rt.CommentMatches) }),
+			"attribute": yamlcheck.Opt(func(v *yaml.Node) {
 				attrN = v
 				rt.Attribute = map[string]string{}
 				p.pairs(v, "route attribute", MaxColumns, func(k, v *yaml.Node) {
@@ -229,11 +231,11 @@ func (p *parser) routes(n *yaml.Node, r *refs, j *cxm.Journey) []cxm.Route {
 						rt.Attribute[k.Value] = val
 					}
 				})
-			}},
-			"stage": {true, func(v *yaml.Node) { p.ref(v, "route stage", &r.stages, &rt.Stage) }},
+			}),
+			"stage": yamlcheck.Req(func(v *yaml.Node) { p.ref(v, "route stage", &r.stages, &rt.Stage) }),
 		})
 		if e.Kind == yaml.MappingNode && sourceN == nil && rt.CommentMatches == "" && attrN == nil {
-			p.errorf(e, "a route needs at least one of source, comment_matches, attribute (else it would take every record)")
+			p.Errorf(e, "a route needs at least one of source, comment_matches, attribute (else it would take every record)")
 		}
 		if attrN != nil && attrN.Kind == yaml.MappingNode {
 			r.after = append(r.after, func() { p.routeAttributes(attrN, rt.Source, j) })
@@ -258,9 +260,9 @@ func (p *parser) routeAttributes(n *yaml.Node, source string, j *cxm.Journey) {
 			continue
 		}
 		if source != "" {
-			p.errorf(k, "attribute %q is not an attribute of source %q", k.Value, source)
+			p.Errorf(k, "attribute %q is not an attribute of source %q", k.Value, source)
 		} else {
-			p.errorf(k, "attribute %q is not an attribute of any source", k.Value)
+			p.Errorf(k, "attribute %q is not an attribute of any source", k.Value)
 		}
 	}
 }
@@ -271,10 +273,10 @@ func (p *parser) topics(n *yaml.Node) []cxm.Topic {
 	p.list(n, "topics", MaxTopics, func(e *yaml.Node) {
 		var t cxm.Topic
 		var termsN *yaml.Node
-		p.mapping(e, "topic", map[string]field{
-			"id":   {true, func(v *yaml.Node) { p.id(v, "topic id", ids, &t.ID) }},
-			"name": {true, func(v *yaml.Node) { p.text(v, "topic name", MaxName, &t.Name) }},
-			"terms": {true, func(v *yaml.Node) {
+		p.Mapping(e, "topic", map[string]yamlcheck.Field{
+			"id":   yamlcheck.Req(func(v *yaml.Node) { p.id(v, "topic id", ids, &t.ID) }),
+			"name": yamlcheck.Req(func(v *yaml.Node) { p.text(v, "topic name", MaxName, &t.Name) }),
+			"terms": yamlcheck.Req(func(v *yaml.Node) {
 				termsN = v
 				p.list(v, "terms", MaxTerms, func(e *yaml.Node) {
 					var s string
@@ -282,10 +284,10 @@ func (p *parser) topics(n *yaml.Node) []cxm.Topic {
 						t.Terms = append(t.Terms, s)
 					}
 				})
-			}},
+			}),
 		})
 		if termsN != nil && termsN.Kind == yaml.SequenceNode && len(termsN.Content) == 0 {
-			p.errorf(termsN, "topic %q needs at least 1 term", t.ID)
+			p.Errorf(termsN, "topic %q needs at least 1 term", t.ID)
 		}
 		out = append(out, t)
 	})
@@ -302,7 +304,7 @@ func (p *parser) rootCauses(n *yaml.Node) []string {
 		}
 	})
 	if n.Kind == yaml.SequenceNode && len(n.Content) == 0 {
-		p.errorf(n, "root_causes needs at least 1 entry (or leave it out for the default list)")
+		p.Errorf(n, "root_causes needs at least 1 entry (or leave it out for the default list)")
 	}
 	return out
 }
