@@ -87,7 +87,7 @@ CXM_MIN_GROUP=7 for --min-group.`,
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newFrameworkCmd(), newJourneyCmd(), newScoreCmd(), newServeCmd(), newMigrateCmd(), newUserCmd(), newTokenCmd(), newBackupCmd(), newBenchmarkCmd())
+	root.AddCommand(newFrameworkCmd(), newJourneyCmd(), newListenCmd(), newScoreCmd(), newServeCmd(), newMigrateCmd(), newUserCmd(), newTokenCmd(), newBackupCmd(), newBenchmarkCmd())
 	root.InitDefaultHelpCmd()
 	plainBoolFlags(root)
 	return root
