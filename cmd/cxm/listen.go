@@ -2,10 +2,13 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
+	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -188,26 +191,84 @@ func listenFile(cmd *cobra.Command, j *cxm.Journey, sourceID, name string, cfg l
 	if err != nil {
 		return err
 	}
-	file := listen.NewSlices(j.Location)
-	err = rd.Each(func(r *cxm.Record) error {
-		if !span.holds(r.At) {
-			return nil
-		}
-		compound := 0.0
-		if r.Comment != "" {
-			compound = sentiment.Compound(r.Comment)
-		}
-		t, err := cfg.OfValues(r.NPS, r.CSAT, r.CES, r.Comment != "", compound)
-		if err != nil {
-			return err
-		}
-		file.Add(r.Stage, r.At, t)
-		return nil
-	})
+	file, err := countRecords(rd, j.Location, cfg, span)
 	if err != nil {
 		return err
 	}
 	slices.Merge(file)
+	return nil
+}
+
+// answer is what the figures need of one record; its strings may be kept
+// (feedback.Reader reuses only the record and its slices).
+type answer struct {
+	stage          string
+	at             time.Time
+	nps, csat, ces int
+	comment        string
+}
+
+// countRecords reads the records on this goroutine and scores their
+// comments and adds their totals up on others, in batches, so that reading
+// and sentiment share the machine's cores (totals add up in any order).
+func countRecords(rd *feedback.Reader, loc *time.Location, cfg listen.Config, span timeSpan) (*listen.Slices, error) {
+	const batch = 1024
+	workers := max(1, runtime.GOMAXPROCS(0))
+	batches := make(chan []answer, 2*workers)
+	parts := make([]*listen.Slices, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		parts[w] = listen.NewSlices(loc)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for b := range batches {
+				if errs[w] == nil {
+					errs[w] = addAnswers(parts[w], cfg, b)
+				}
+			}
+		}()
+	}
+	cur := make([]answer, 0, batch)
+	err := rd.Each(func(r *cxm.Record) error {
+		if !span.holds(r.At) {
+			return nil
+		}
+		cur = append(cur, answer{r.Stage, r.At, r.NPS, r.CSAT, r.CES, r.Comment})
+		if len(cur) == batch {
+			batches <- cur
+			cur = make([]answer, 0, batch)
+		}
+		return nil
+	})
+	if len(cur) > 0 {
+		batches <- cur
+	}
+	close(batches)
+	wg.Wait()
+	if err == nil {
+		err = errors.Join(errs...)
+	}
+	for _, p := range parts[1:] {
+		parts[0].Merge(p)
+	}
+	return parts[0], err
+}
+
+// addAnswers scores each answer's comment and adds its totals to s.
+func addAnswers(s *listen.Slices, cfg listen.Config, b []answer) error {
+	for _, a := range b {
+		compound := 0.0
+		if a.comment != "" {
+			compound = sentiment.Compound(a.comment)
+		}
+		t, err := cfg.OfValues(a.nps, a.csat, a.ces, a.comment != "", compound)
+		if err != nil {
+			return err
+		}
+		s.Add(a.stage, a.at, t)
+	}
 	return nil
 }
 
