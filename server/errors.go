@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/cxmhq/cxm"
+	"github.com/cxmhq/cxm/server/respond"
 )
 
 // Error is a failure with the HTTP status and, for bad input, the field at
@@ -18,7 +19,7 @@ type Error struct {
 	Details any // extra JSON, e.g. a framework's lint errors
 	// RetryAfter, in seconds, is sent as the Retry-After header (429, 503).
 	RetryAfter string
-	// Localized: Message is in the respondent's language (respondent_lang.go).
+	// Localized: Message is in the respondent's language (package respond).
 	Localized bool
 }
 
@@ -36,10 +37,13 @@ func badField(field, format string, args ...any) *Error {
 // cause is logged, never shown.
 func asError(err error) *Error {
 	var e *Error
+	var local *respond.Error
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &e):
 		return e
+	case errors.As(err, &local):
+		return &Error{Status: local.Status, Message: local.Message, Localized: true}
 	case errors.As(err, &tooLarge):
 		return errorf(http.StatusRequestEntityTooLarge, "the request body is larger than the %s this address accepts", byteSize(tooLarge.Limit))
 	case errors.Is(err, cxm.ErrNotFound):

@@ -13,6 +13,7 @@ import (
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/i18n"
 	"github.com/cxmhq/cxm/score"
+	"github.com/cxmhq/cxm/server/respond"
 )
 
 //go:embed templates/*.html
@@ -123,7 +124,7 @@ type view struct {
 	// speaks English, as every other page does) and the language switch.
 	Lang       string
 	L          i18n.Printer
-	Respondent *respondentChrome
+	Respondent *respond.Chrome
 }
 
 // render writes a page.

@@ -28,11 +28,10 @@ func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	d := cxm.Draft{Attributes: map[string]string{}, Answers: map[string]int{}}
-	l, _ := respondentLang(r)
-	parts := s.parts(f, f.Localize(l.Lang()), l, a, d)
+	n := s.survey.Parts(r, f, a, d)
 	q := r.URL.Query()
 	i, _ := strconv.Atoi(q.Get("part"))
-	i = min(max(i, 0), len(parts)-1)
+	i = min(max(i, 0), n-1)
 	if action := q.Get("action"); action != "" {
 		// A button was pressed: move, and drop the answers from the address.
 		flash := ""
@@ -40,25 +39,13 @@ func (s *Server) previewPage(w http.ResponseWriter, r *http.Request) error {
 		case "back":
 			i = max(i-1, 0)
 		case "next":
-			i = min(i+1, len(parts)-1)
+			i = min(i+1, n-1)
 		case "submit":
 			flash = "preview-submitted"
 		}
 		return redirect(w, r, fmt.Sprintf("/assessments/%d/preview?part=%d", a.ID, i), flash)
 	}
-	return s.renderSurvey(w, r, http.StatusOK, f, a, d, i, "")
-}
-
-// welcomeParagraphs splits a welcome text into paragraphs at blank lines;
-// the template escapes each and keeps its line breaks.
-func welcomeParagraphs(text string) []string {
-	var out []string
-	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			out = append(out, p)
-		}
-	}
-	return out
+	return s.survey.Show(w, r, http.StatusOK, f, a, d, i, "")
 }
 
 // setWelcome checks and stores the welcome text of the request's assessment.

@@ -68,9 +68,9 @@ func (s *Server) routeTable() []route {
 		page("GET", "/assessments/{id}/export/{file}", anyUser, s.exportCSV),
 
 		// Pages: the respondent survey
-		page("GET", "/r/{token}", respondent, s.surveyPage),
-		page("POST", "/r/{token}", respondent, s.surveySave).max(answersLimit),
-		page("GET", "/thanks", public, s.thanks),
+		page("GET", "/r/{token}", respondent, s.survey.Page),
+		page("POST", "/r/{token}", respondent, s.survey.Save).max(answersLimit),
+		page("GET", "/thanks", public, s.survey.Thanks),
 
 		// API: health and description
 		api("GET", "/healthz", public, "Health: 200 when the database answers", s.healthz),

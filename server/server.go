@@ -19,6 +19,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
+	"github.com/cxmhq/cxm/server/respond"
 	"github.com/cxmhq/cxm/store"
 )
 
@@ -52,6 +53,7 @@ type Server struct {
 	cfg    Config
 	routes []route
 	pages  *pages
+	survey *respond.Survey // the respondent's pages (package respond)
 
 	mu         sync.Mutex
 	frameworks map[string]*cxm.Framework // parsed framework versions, by "id@version"
@@ -73,6 +75,7 @@ func New(db *store.DB, log *slog.Logger, cfg Config) *Server {
 	s := &Server{db: db, log: log, cfg: cfg, frameworks: map[string]*cxm.Framework{},
 		hashes: newHashLimiter(cfg.MaxPasswordChecks), sleep: sleepCtx}
 	s.pages = newPages()
+	s.survey = &respond.Survey{DB: db, Host: surveyHost{s}, SecureCookies: cfg.SecureCookies, MaxComment: maxCommentChars}
 	s.routes = s.routeTable()
 	return s
 }
@@ -189,7 +192,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, rt route, err erro
 		return
 	}
 	if rt.access == respondent || rt.path == "/thanks" {
-		s.renderSurveyError(w, r, e)
+		s.survey.ErrorPage(w, r, e.Status, e.Message, e.Localized)
 		return
 	}
 	s.renderError(w, r, e)

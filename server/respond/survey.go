@@ -1,9 +1,11 @@
-package server
+package respond
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -13,11 +15,40 @@ import (
 	"github.com/cxmhq/cxm/store"
 )
 
+// Package respond is the respondent's side of cxm: the pages at /r/{token}
+// and /thanks, in the respondent's language. The server keeps the route
+// table and gives the survey what it needs through Host.
+//
 // The respondent's pages: /r/{token}. The token is the only credential; the
 // survey is split into parts (about you, then one competency a part), and
 // every step saves a draft with the invitation so the respondent can come
 // back. Submitting stores the answers without any link to the invitation.
 // Plain HTML forms: no JavaScript needed.
+
+// Host is what the survey needs from the server.
+type Host interface {
+	// Invitation resolves a token to its invitation, assessment and
+	// framework (cxm.ErrNotFound when there is none).
+	Invitation(ctx context.Context, token string) (cxm.Invitation, cxm.Assessment, *cxm.Framework, error)
+	// AttributeValue checks an answer to a closed attribute and returns
+	// the value as the list spells it, "" for none.
+	AttributeValue(at cxm.Attribute, v string) (string, error)
+	// CheckComment checks a respondent's comment: trimmed, "" for none.
+	CheckComment(question, comment string) (string, error)
+	// Submit validates and stores the answers of an invitation, then
+	// queues its comment; cxm.ErrConflict when the invitation is used.
+	Submit(ctx context.Context, inv cxm.Invitation, a cxm.Assessment, f *cxm.Framework, attrs map[string]string, answers map[string]*int, comment string) error
+	// Render writes a page of the server's layout.
+	Render(w http.ResponseWriter, status int, page, title string, l i18n.Printer, c *Chrome, data any) error
+}
+
+// Survey serves the respondent's pages.
+type Survey struct {
+	DB            *store.DB
+	Host          Host
+	SecureCookies bool // the language cookie is sent over HTTPS only
+	MaxComment    int  // a comment's most characters, shown on the last part
+}
 
 // surveyPart is one page of the survey.
 type surveyPart struct {
@@ -74,7 +105,7 @@ type surveyView struct {
 
 // parts splits the survey into its pages, in the respondent's language
 // (loc: the framework's texts in it, l: the survey's own words).
-func (s *Server) parts(f *cxm.Framework, loc cxm.Localized, l i18n.Printer, a cxm.Assessment, d cxm.Draft) []surveyPart {
+func (s *Survey) parts(f *cxm.Framework, loc cxm.Localized, l i18n.Printer, a cxm.Assessment, d cxm.Draft) []surveyPart {
 	var out []surveyPart
 	p := surveyPart{Title: l.T("about"), Intro: l.T("about_intro", a.MinGroup)}
 	for i, at := range a.Attributes {
@@ -107,9 +138,9 @@ func (s *Server) parts(f *cxm.Framework, loc cxm.Localized, l i18n.Printer, a cx
 
 // openInvitation resolves the token and refuses used invitations and
 // closed assessments with a page that says so.
-func (s *Server) openInvitation(r *http.Request) (cxm.Invitation, cxm.Assessment, *cxm.Framework, error) {
-	l, _ := respondentLang(r)
-	inv, a, f, err := s.invitationFor(r.Context(), r.PathValue("token"))
+func (s *Survey) openInvitation(r *http.Request) (cxm.Invitation, cxm.Assessment, *cxm.Framework, error) {
+	l, _ := Lang(r)
+	inv, a, f, err := s.Host.Invitation(r.Context(), r.PathValue("token"))
 	if errors.Is(err, cxm.ErrNotFound) {
 		return inv, a, f, localErr(http.StatusNotFound, l, "err.invalid")
 	}
@@ -125,8 +156,8 @@ func (s *Server) openInvitation(r *http.Request) (cxm.Invitation, cxm.Assessment
 	return inv, a, f, nil
 }
 
-func (s *Server) draft(r *http.Request, inv cxm.Invitation) (cxm.Draft, error) {
-	d, err := s.db.Draft(r.Context(), inv.ID, store.DraftKey(r.PathValue("token")))
+func (s *Survey) draft(r *http.Request, inv cxm.Invitation) (cxm.Draft, error) {
+	d, err := s.DB.Draft(r.Context(), inv.ID, store.DraftKey(r.PathValue("token")))
 	if errors.Is(err, cxm.ErrNotFound) {
 		return cxm.Draft{Attributes: map[string]string{}, Answers: map[string]int{}}, nil
 	}
@@ -139,7 +170,8 @@ func (s *Server) draft(r *http.Request, inv cxm.Invitation) (cxm.Draft, error) {
 	return d, err
 }
 
-func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
+// Page: GET /r/{token}, one part of the survey.
+func (s *Survey) Page(w http.ResponseWriter, r *http.Request) error {
 	inv, a, f, err := s.openInvitation(r)
 	if err != nil {
 		return err
@@ -149,17 +181,19 @@ func (s *Server) surveyPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.keepLang(w, r)
-	l, _ := respondentLang(r)
+	l, _ := Lang(r)
 	parts := s.parts(f, f.Localize(l.Lang()), l, a, d)
 	i, _ := strconv.Atoi(r.URL.Query().Get("part"))
 	if i < 0 || i >= len(parts) {
 		i = 0
 	}
-	return s.renderSurvey(w, r, http.StatusOK, f, a, d, i, "")
+	return s.Show(w, r, http.StatusOK, f, a, d, i, "")
 }
 
-func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int, f *cxm.Framework, a cxm.Assessment, d cxm.Draft, i int, msg string) error {
-	l, _ := respondentLang(r)
+// Show renders part i of the survey (also the facilitator's preview, with
+// no token in the path).
+func (s *Survey) Show(w http.ResponseWriter, r *http.Request, status int, f *cxm.Framework, a cxm.Assessment, d cxm.Draft, i int, msg string) error {
+	l, _ := Lang(r)
 	loc := f.Localize(l.Lang())
 	parts := s.parts(f, loc, l, a, d)
 	v := surveyView{
@@ -167,14 +201,14 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 		Part: parts[i], Index: i, Parts: len(parts), Answered: len(d.Answers) + len(d.DontKnow), Total: f.NumItems(),
 		Options: localizedScale(f, loc, l), DontKnow: f.Scale.AllowUnknown, Last: i == len(parts)-1, Error: msg,
 		Preview: r.PathValue("token") == "", ID: a.ID,
-		Question: a.OpenQuestion, Comment: d.Comment, MaxComment: maxCommentChars, K: a.MinGroup,
+		Question: a.OpenQuestion, Comment: d.Comment, MaxComment: s.MaxComment, K: a.MinGroup,
 	}
 	if i == 0 {
-		text, err := s.db.Welcome(r.Context(), a.ID)
+		text, err := s.DB.Welcome(r.Context(), a.ID)
 		if err != nil {
 			return err
 		}
-		v.Welcome = welcomeParagraphs(text)
+		v.Welcome = WelcomeParagraphs(text)
 	}
 	if loc.Missing > 0 {
 		v.Fallback = l.LanguageName(f.Lang())
@@ -189,15 +223,15 @@ func (s *Server) renderSurvey(w http.ResponseWriter, r *http.Request, status int
 	return s.renderRespondent(w, r, status, "respond.html", a.Name, v)
 }
 
-// surveySave takes one part's answers, saves the draft, and moves on, back,
-// or submits.
-func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
+// Save: POST /r/{token}. It takes one part's answers, saves the draft,
+// and moves on, back, or submits.
+func (s *Survey) Save(w http.ResponseWriter, r *http.Request) error {
 	inv, a, f, err := s.openInvitation(r)
 	if err != nil {
 		return err
 	}
 	err = r.ParseForm()
-	l, chosen := respondentLang(r) // the form may carry the chosen language
+	l, chosen := Lang(r) // the form may carry the chosen language
 	if err != nil {
 		return localErr(http.StatusBadRequest, l, "err.form")
 	}
@@ -213,10 +247,10 @@ func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
 	if i == len(parts)-1 && a.OpenQuestion != "" {
 		d.Comment = r.PostForm.Get("comment")
 	}
-	if msg := applyPart(f, l, a, &d, parts[i], r); msg != "" {
-		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, i, msg)
+	if msg := s.applyPart(f, l, a, &d, parts[i], r); msg != "" {
+		return s.Show(w, r, http.StatusBadRequest, f, a, d, i, msg)
 	}
-	if err := s.db.SaveDraft(r.Context(), inv.ID, store.DraftKey(r.PathValue("token")), d); err != nil {
+	if err := s.DB.SaveDraft(r.Context(), inv.ID, store.DraftKey(r.PathValue("token")), d); err != nil {
 		return err
 	}
 	token := r.PathValue("token")
@@ -225,7 +259,7 @@ func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
 	case "back":
 		return redirect(w, r, to(max(i-1, 0)), "")
 	case "submit":
-		return s.surveySubmit(w, r, inv, a, f, d)
+		return s.submit(w, r, inv, a, f, d)
 	case "save":
 		return redirect(w, r, to(i), "saved")
 	}
@@ -234,9 +268,9 @@ func (s *Server) surveySave(w http.ResponseWriter, r *http.Request) error {
 
 // applyPart copies the form's answers for one part into the draft, checking
 // each against the scale and the attribute's choices.
-func applyPart(f *cxm.Framework, l i18n.Printer, a cxm.Assessment, d *cxm.Draft, p surveyPart, r *http.Request) string {
+func (s *Survey) applyPart(f *cxm.Framework, l i18n.Printer, a cxm.Assessment, d *cxm.Draft, p surveyPart, r *http.Request) string {
 	for _, q := range p.Attributes {
-		v, err := attributeValue(q.Attribute, r.PostForm.Get("attr."+q.Name))
+		v, err := s.Host.AttributeValue(q.Attribute, r.PostForm.Get("attr."+q.Name))
 		if err != nil {
 			return l.T("err.attr", q.Name)
 		}
@@ -273,45 +307,73 @@ func applyPart(f *cxm.Framework, l i18n.Printer, a cxm.Assessment, d *cxm.Draft,
 	return ""
 }
 
-func (s *Server) surveySubmit(w http.ResponseWriter, r *http.Request, inv cxm.Invitation, a cxm.Assessment, f *cxm.Framework, d cxm.Draft) error {
-	l, chosen := respondentLang(r)
+func (s *Survey) submit(w http.ResponseWriter, r *http.Request, inv cxm.Invitation, a cxm.Assessment, f *cxm.Framework, d cxm.Draft) error {
+	l, chosen := Lang(r)
 	last := len(s.parts(f, f.Localize(l.Lang()), l, a, d)) - 1
 	if len(d.Answers) == 0 {
 		// Nothing stored, the link stays usable (issue 8).
-		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, last, l.T("err.empty"))
+		return s.Show(w, r, http.StatusBadRequest, f, a, d, last, l.T("err.empty"))
 	}
-	comment, err := commentInput(a.OpenQuestion, d.Comment)
+	comment, err := s.Host.CheckComment(a.OpenQuestion, d.Comment)
 	if err != nil {
-		return s.renderSurvey(w, r, http.StatusBadRequest, f, a, d, last,
-			l.T("err.comment_long", utf8.RuneCountInString(strings.TrimSpace(d.Comment)), maxCommentChars))
+		return s.Show(w, r, http.StatusBadRequest, f, a, d, last,
+			l.T("err.comment_long", utf8.RuneCountInString(strings.TrimSpace(d.Comment)), s.MaxComment))
 	}
-	in := submission{Attributes: map[string]string{}, Answers: map[string]*int{}}
+	attrs, answers := map[string]string{}, map[string]*int{}
 	for _, at := range a.Attributes {
 		if v := d.Attributes[at.Name]; len(at.Values) > 0 && v != "" { // a draft from before v2 may hold free text
-			in.Attributes[at.Name] = v
+			attrs[at.Name] = v
 		}
 	}
 	for id, v := range d.Answers {
-		in.Answers[id] = &v
+		answers[id] = &v
 	}
-	resp, err := validateSubmission(f, a, in)
-	if err != nil {
-		return err
-	}
-	if err := s.db.SubmitResponse(r.Context(), inv.ID, a.ID, resp); err != nil {
+	if err := s.Host.Submit(r.Context(), inv, a, f, attrs, answers, comment); err != nil {
 		if errors.Is(err, cxm.ErrConflict) {
 			return localErr(http.StatusConflict, l, "err.used")
 		}
 		return err
 	}
-	s.storeComment(r.Context(), a, comment)
 	// The thank-you page has no token in its address: nothing to bookmark,
 	// nothing to link back. A chosen language goes along: the cookie is
 	// only sent to /r/.
 	return redirect(w, r, withLang("/thanks", l, chosen), "")
 }
 
-func (s *Server) thanks(w http.ResponseWriter, r *http.Request) error {
-	l, _ := respondentLang(r)
+// redirect after a POST (post/redirect/get), with a flash the next page
+// shows (the server's redirect, for the survey's own flashes).
+func redirect(w http.ResponseWriter, r *http.Request, path, flash string) error {
+	if flash != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "flash=" + url.QueryEscape(flash)
+	}
+	http.Redirect(w, r, path, http.StatusSeeOther)
+	return nil
+}
+
+// WelcomeParagraphs splits a welcome text into paragraphs at blank lines;
+// the template escapes each and keeps its line breaks.
+func WelcomeParagraphs(text string) []string {
+	var out []string
+	for _, p := range strings.Split(strings.ReplaceAll(text, "\r\n", "\n"), "\n\n") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Thanks: GET /thanks.
+func (s *Survey) Thanks(w http.ResponseWriter, r *http.Request) error {
+	l, _ := Lang(r)
 	return s.renderRespondent(w, r, http.StatusOK, "thanks.html", l.T("thanks.title"), nil)
+}
+
+// Parts is how many parts the survey of a has for the request's language.
+func (s *Survey) Parts(r *http.Request, f *cxm.Framework, a cxm.Assessment, d cxm.Draft) int {
+	l, _ := Lang(r)
+	return len(s.parts(f, f.Localize(l.Lang()), l, a, d))
 }

@@ -1,4 +1,4 @@
-package server
+package respond
 
 import (
 	"fmt"
@@ -16,11 +16,12 @@ import (
 // choice is also carried in the form and the redirects, so it holds without
 // cookies. Only the respondent's pages are translated.
 
-const langCookie = "cxm_lang"
+// LangCookie holds the language chosen with the switch.
+const LangCookie = "cxm_lang"
 
-// respondentLang returns the language of a respondent's request and
-// whether the respondent chose it.
-func respondentLang(r *http.Request) (i18n.Printer, bool) {
+// Lang returns the language of a respondent's request and whether the
+// respondent chose it.
+func Lang(r *http.Request) (i18n.Printer, bool) {
 	if l := r.URL.Query().Get("lang"); i18n.Supported(l) {
 		return i18n.For(l), true
 	}
@@ -29,7 +30,7 @@ func respondentLang(r *http.Request) (i18n.Printer, bool) {
 			return i18n.For(l), true
 		}
 	}
-	if c, err := r.Cookie(langCookie); err == nil && i18n.Supported(c.Value) {
+	if c, err := r.Cookie(LangCookie); err == nil && i18n.Supported(c.Value) {
 		return i18n.For(c.Value), true
 	}
 	return i18n.For(i18n.Match(r.Header.Get("Accept-Language"))), false
@@ -38,13 +39,13 @@ func respondentLang(r *http.Request) (i18n.Printer, bool) {
 // keepLang stores a language chosen with the switch for the respondent's
 // next pages. The cookie says nothing about who answers: every German
 // respondent's is the same.
-func (s *Server) keepLang(w http.ResponseWriter, r *http.Request) {
+func (s *Survey) keepLang(w http.ResponseWriter, r *http.Request) {
 	l := r.URL.Query().Get("lang")
 	if !i18n.Supported(l) {
 		return
 	}
-	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l, Path: "/r/", MaxAge: 90 * 24 * 3600,
-		HttpOnly: true, Secure: s.cfg.SecureCookies, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: l, Path: "/r/", MaxAge: 90 * 24 * 3600,
+		HttpOnly: true, Secure: s.SecureCookies, SameSite: http.SameSiteLaxMode})
 }
 
 // withLang adds the chosen language to a respondent's address.
@@ -59,16 +60,16 @@ func withLang(path string, l i18n.Printer, chosen bool) string {
 	return path + sep + "lang=" + l.Lang()
 }
 
-// langLink is one entry of the language switch.
-type langLink struct {
+// LangLink is one entry of the language switch.
+type LangLink struct {
 	Code, Name, Href string
 	Current          bool
 }
 
 // langSwitch links the page at path (with its query, less lang) in every
 // language.
-func langSwitch(path string, query url.Values, current string) []langLink {
-	var out []langLink
+func langSwitch(path string, query url.Values, current string) []LangLink {
+	var out []LangLink
 	for _, code := range i18n.Languages {
 		q := url.Values{}
 		for k, v := range query {
@@ -77,29 +78,38 @@ func langSwitch(path string, query url.Values, current string) []langLink {
 			}
 		}
 		q.Set("lang", code)
-		out = append(out, langLink{Code: code, Name: i18n.Autonym(code), Href: path + "?" + q.Encode(), Current: code == current})
+		out = append(out, LangLink{Code: code, Name: i18n.Autonym(code), Href: path + "?" + q.Encode(), Current: code == current})
 	}
 	return out
 }
 
-// localErr is an error whose message is in the respondent's language.
-func localErr(status int, l i18n.Printer, key string, args ...any) *Error {
-	return &Error{Status: status, Message: l.T(key, args...), Localized: true}
+// Error is a failure whose message is in the respondent's language; the
+// server maps it to its own error with the status.
+type Error struct {
+	Status  int
+	Message string
 }
 
-// respondentChrome is what a respondent's page has besides its data: the
+func (e *Error) Error() string { return e.Message }
+
+// localErr is an error whose message is in the respondent's language.
+func localErr(status int, l i18n.Printer, key string, args ...any) *Error {
+	return &Error{Status: status, Message: l.T(key, args...)}
+}
+
+// Chrome is what a respondent's page has besides its data: the
 // language switch and a translated flash.
-type respondentChrome struct {
+type Chrome struct {
 	Chosen bool // the language was chosen with the switch: keep it in forms
-	Switch []langLink
+	Switch []LangLink
 	Flash  string
 }
 
 // renderRespondent writes a respondent's page in the respondent's
 // language. The pages vary by language header and cookie.
-func (s *Server) renderRespondent(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) error {
-	l, chosen := respondentLang(r)
-	c := &respondentChrome{Chosen: chosen, Switch: langSwitch(r.URL.Path, r.URL.Query(), l.Lang())}
+func (s *Survey) renderRespondent(w http.ResponseWriter, r *http.Request, status int, page, title string, data any) error {
+	l, chosen := Lang(r)
+	c := &Chrome{Chosen: chosen, Switch: langSwitch(r.URL.Path, r.URL.Query(), l.Lang())}
 	switch r.URL.Query().Get("flash") {
 	case "saved":
 		c.Flash = l.T("flash.saved")
@@ -107,25 +117,26 @@ func (s *Server) renderRespondent(w http.ResponseWriter, r *http.Request, status
 		c.Flash = l.T("preview.submitted")
 	}
 	w.Header().Set("Vary", "Accept-Language, Cookie")
-	return s.write(w, status, page, view{Title: title, Lang: l.Lang(), L: l, Respondent: c, Data: data})
+	return s.Host.Render(w, status, page, title, l, c, data)
 }
 
-// renderSurveyError is the error page of the respondent's routes: in the
-// respondent's language, and without the words meant for users.
-func (s *Server) renderSurveyError(w http.ResponseWriter, r *http.Request, e *Error) {
-	l, _ := respondentLang(r)
-	msg := e.Message
-	if !e.Localized && (l.Lang() != "en" || e.Status >= 500) {
+// ErrorPage is the error page of the respondent's routes: in the
+// respondent's language, and without the words meant for users (a message
+// not localized is only shown in English, and never for a 5xx).
+func (s *Survey) ErrorPage(w http.ResponseWriter, r *http.Request, status int, message string, localized bool) {
+	l, _ := Lang(r)
+	msg := message
+	if !localized && (l.Lang() != "en" || status >= 500) {
 		msg = l.T("err.generic")
 	}
 	head := "h.other"
-	switch e.Status {
+	switch status {
 	case http.StatusBadRequest, http.StatusNotFound, http.StatusConflict:
-		head = fmt.Sprintf("h.%d", e.Status)
+		head = fmt.Sprintf("h.%d", status)
 	}
 	type errView struct{ Heading, Message string }
-	if err := s.renderRespondent(w, r, e.Status, "survey_error.html", l.T(head), errView{l.T(head), msg}); err != nil {
-		http.Error(w, msg, e.Status)
+	if err := s.renderRespondent(w, r, status, "survey_error.html", l.T(head), errView{l.T(head), msg}); err != nil {
+		http.Error(w, msg, status)
 	}
 }
 
