@@ -27,7 +27,7 @@ const (
 	// DefaultOpenQuestion is the question a new assessment asks unless told otherwise.
 	DefaultOpenQuestion = "What one thing should we change?"
 	maxQuestionChars    = 300  // an open question, in characters
-	maxCommentChars     = 2000 // a comment, in characters (respond.html says "2,000")
+	maxCommentChars     = 2000 // a comment, in characters (respond/templates/respond.html says "2,000")
 )
 
 // openQuestionInput is the open question of a new or edited assessment:

@@ -102,14 +102,26 @@ func newPages() *pages {
 		panic(err)
 	}
 	for _, name := range names {
-		base := strings.TrimPrefix(name, "templates/")
-		if base == "layout.html" {
-			continue
+		if name != "templates/layout.html" {
+			p.add(templateFiles, name)
 		}
-		// A template error is a programming error caught by every test.
-		p.sets[base] = template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", name))
+	}
+	// The survey's pages are package respond's, in the same layout.
+	names, err = fs.Glob(respond.Templates, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range names {
+		p.add(respond.Templates, name)
 	}
 	return p
+}
+
+// add parses the page name of files with the layout.
+func (p *pages) add(files fs.FS, name string) {
+	// A template error is a programming error caught by every test.
+	t := template.Must(template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+	p.sets[strings.TrimPrefix(name, "templates/")] = template.Must(t.ParseFS(files, name))
 }
 
 // view is what every page template receives.

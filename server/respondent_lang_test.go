@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"html"
 	"io"
+	"io/fs"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/internal/testdb"
+	"github.com/cxmhq/cxm/server/respond"
 )
 
 // getAs fetches a respondent's page with an Accept-Language header and
@@ -212,7 +214,11 @@ func TestRespondentTemplatesTranslated(t *testing.T) {
 	tag := regexp.MustCompile(`(?s)<[^>]*>`)
 	letters := regexp.MustCompile(`\p{L}{2,}`)
 	for _, name := range []string{"respond.html", "thanks.html", "survey_error.html", "layout.html"} {
-		data, err := templateFiles.ReadFile("templates/" + name)
+		var files fs.FS = respond.Templates // the survey's pages are package respond's
+		if name == "layout.html" {
+			files = templateFiles
+		}
+		data, err := fs.ReadFile(files, "templates/"+name)
 		if err != nil {
 			t.Fatal(err)
 		}
