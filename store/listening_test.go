@@ -252,11 +252,16 @@ func TestSaveJourneyVersions(t *testing.T) {
 }
 
 // TestStoreRecordsConcurrent: two batches with overlapping ids stored at
-// once on PostgreSQL keep the totals exact.
+// once on PostgreSQL, through two handles of their own (so neither waits
+// for the other in Go), keep the totals exact.
 func TestStoreRecordsConcurrent(t *testing.T) {
-	db := newDB(t, Postgres)
+	dsn := freshDSN(t, Postgres)
+	db := openDB(t, dsn)
 	ctx := context.Background()
-	_, err := db.SaveJourney(ctx, []byte(testJourney))
+	_, err := db.Migrate(ctx)
+	must(t, err)
+	dbs := []*DB{db, openDB(t, dsn)}
+	_, err = db.SaveJourney(ctx, []byte(testJourney))
 	must(t, err)
 	for round := range 5 {
 		var wg sync.WaitGroup
@@ -270,7 +275,7 @@ func TestStoreRecordsConcurrent(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[g] = db.StoreRecords(ctx, "shop", batch)
+				_, errs[g] = dbs[g].StoreRecords(ctx, "shop", batch)
 			}()
 		}
 		wg.Wait()
