@@ -284,3 +284,31 @@ func TestStoreRecordsConcurrent(t *testing.T) {
 		checkTotals(t, db, "shop", fmt.Sprintf("round %d", round))
 	}
 }
+
+// BenchmarkStoreRecords10k stores batches of 10,000 new records (each with
+// a comment, so sentiment is computed) on SQLite and reports records/s.
+func BenchmarkStoreRecords10k(b *testing.B) {
+	db := newDB(b, SQLite)
+	ctx := context.Background()
+	if _, err := db.SaveJourney(ctx, []byte(testJourney)); err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	batch := make([]cxm.Record, 10000)
+	b.ResetTimer()
+	for n := 0; b.Loop(); n++ {
+		b.StopTimer()
+		for i := range batch {
+			batch[i] = randomRecord(rng)
+			batch[i].ID = fmt.Sprintf("b%d-%d", n, i)
+			if batch[i].Comment == "" {
+				batch[i].Comment = "The delivery was late but the driver was friendly."
+			}
+		}
+		b.StartTimer()
+		if _, err := db.StoreRecords(ctx, "shop", batch); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "records/s")
+}
