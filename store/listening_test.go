@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/listen"
+	"github.com/cxmhq/cxm/sentiment"
 )
 
 const testJourney = `id: shop
@@ -311,4 +313,53 @@ func BenchmarkStoreRecords10k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N*len(batch))/b.Elapsed().Seconds(), "records/s")
+}
+
+// TestSlicesOfSummary: the summary made from stored totals (SliceTotals,
+// SlicesOf) is the one made from the records themselves, per week, and a
+// source filter keeps only that source.
+func TestSlicesOfSummary(t *testing.T) {
+	forEachEngine(t, func(t *testing.T, db *DB) {
+		ctx := context.Background()
+		j, err := db.SaveJourney(ctx, []byte(testJourney))
+		must(t, err)
+		cfg := ListenConfig(j)
+		rng := rand.New(rand.NewPCG(3, 4))
+		recs := make([]cxm.Record, 300)
+		direct, surveyOnly := listen.NewSlices(j.Location), listen.NewSlices(j.Location)
+		for i := range recs {
+			recs[i] = randomRecord(rng)
+			recs[i].ID = fmt.Sprintf("u%d", i)
+			var compound float64
+			if recs[i].Comment != "" {
+				compound = sentiment.Compound(recs[i].Comment)
+			}
+			tt, err := cfg.OfValues(recs[i].NPS, recs[i].CSAT, recs[i].CES, recs[i].Comment != "", compound)
+			must(t, err)
+			direct.Add(recs[i].Stage, recs[i].At, tt)
+			if recs[i].Source == "survey" {
+				surveyOnly.Add(recs[i].Stage, recs[i].At, tt)
+			}
+		}
+		_, err = db.StoreRecords(ctx, "shop", recs)
+		must(t, err)
+		stages := []string{"buy", "get-help"}
+		week := listen.Week
+		for _, c := range []struct {
+			f    SliceFilter
+			want *listen.Slices
+		}{{SliceFilter{}, direct}, {SliceFilter{Source: "survey"}, surveyOnly}} {
+			days, err := db.SliceTotals(ctx, "shop", c.f)
+			must(t, err)
+			s, err := SlicesOf(j, days)
+			must(t, err)
+			got, err := cfg.Summarize(s, stages, &week)
+			must(t, err)
+			want, err := cfg.Summarize(c.want, stages, &week)
+			must(t, err)
+			if !reflect.DeepEqual(got, want) || got.All.Records == 0 {
+				t.Fatalf("%+v: from totals\n%+v\nfrom records\n%+v", c.f, got, want)
+			}
+		}
+	})
 }
