@@ -244,22 +244,35 @@ func (db *DB) storeRecord(ctx context.Context, tx *sql.Tx, j *cxm.Journey, cfg l
 		return false, err
 	}
 	args := append([]any{j.ID, r.Source, r.ID}, vals...)
-	ins, err := tx.ExecContext(ctx, `INSERT INTO records (journey_id, source, record_id, at, day, customer, employee,
-		stage, nps, csat, ces, comment, compound, measures, attributes, event, value)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-		ON CONFLICT (journey_id, source, record_id) DO NOTHING`, args...)
-	if err != nil {
-		return false, err
-	}
 	d.add(r.Stage, r.Source, day, attrs, t, 1)
-	if n, err := ins.RowsAffected(); err != nil || n == 1 {
-		return false, err
+	// A concurrent erasure may delete the row between the insert that met
+	// it and the read that locks it: then the insert is tried again.
+	for range 3 {
+		ins, err := tx.ExecContext(ctx, `INSERT INTO records (journey_id, source, record_id, at, day, customer, employee,
+			stage, nps, csat, ces, comment, compound, measures, attributes, event, value)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+			ON CONFLICT (journey_id, source, record_id) DO NOTHING`, args...)
+		if err != nil {
+			return false, err
+		}
+		if n, err := ins.RowsAffected(); err != nil || n == 1 {
+			return false, err
+		}
+		replaced, err := db.replaceRecord(ctx, tx, cfg, args, d)
+		if !errors.Is(err, sql.ErrNoRows) {
+			return replaced, err
+		}
 	}
-	// It exists (perhaps just committed by a concurrent batch): lock it,
-	// take its totals off and overwrite it.
-	old := storedRecord{source: r.Source}
-	err = tx.QueryRowContext(ctx, `SELECT stage, day, nps, csat, ces, compound, attributes FROM records
-		WHERE journey_id = $1 AND source = $2 AND record_id = $3`+db.lockFor("UPDATE"), j.ID, r.Source, r.ID).
+	return false, fmt.Errorf("record %s/%s is being erased and stored at once; send it again", r.Source, r.ID)
+}
+
+// replaceRecord overwrites a stored record (perhaps just committed by a
+// concurrent batch) with args after locking it and taking its totals off;
+// sql.ErrNoRows when it is gone.
+func (db *DB) replaceRecord(ctx context.Context, tx *sql.Tx, cfg listen.Config, args []any, d delta) (bool, error) {
+	old := storedRecord{source: args[1].(string)}
+	err := tx.QueryRowContext(ctx, `SELECT stage, day, nps, csat, ces, compound, attributes FROM records
+		WHERE journey_id = $1 AND source = $2 AND record_id = $3`+db.lockFor("UPDATE"), args[:3]...).
 		Scan(&old.stage, &old.day, &old.nps, &old.csat, &old.ces, &old.compound, &old.attrsJSON)
 	if err != nil {
 		return false, err
@@ -349,6 +362,9 @@ func (db *DB) EraseCustomer(ctx context.Context, journeyID, customer string) (in
 	n := 0
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		n = 0
+		if err := db.lockCustomer(ctx, tx, journeyID, customer); err != nil {
+			return err
+		}
 		rows, err := tx.QueryContext(ctx, `DELETE FROM records WHERE journey_id = $1 AND customer = $2
 			RETURNING source, stage, day, nps, csat, ces, compound, attributes`, journeyID, customer)
 		if err != nil {
@@ -381,6 +397,26 @@ func (db *DB) EraseCustomer(ctx context.Context, journeyID, customer string) (in
 		return db.applyDelta(ctx, tx, journeyID, d)
 	})
 	return n, err
+}
+
+// lockCustomer locks a customer's records on PostgreSQL in the order
+// StoreRecords takes them (bytewise (source, id)), so an erasure and a
+// batch never wait for each other in a cycle.
+func (db *DB) lockCustomer(ctx context.Context, tx *sql.Tx, journeyID, customer string) error {
+	if db.engine != Postgres {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT 1 FROM records WHERE journey_id = $1 AND customer = $2
+		ORDER BY source COLLATE "C", record_id COLLATE "C" FOR UPDATE`, journeyID, customer)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	return rows.Err()
 }
 
 // SliceFilter selects totals: days in [From, To) (local day keys,

@@ -363,3 +363,44 @@ func TestSlicesOfSummary(t *testing.T) {
 		}
 	})
 }
+
+// TestStoreAndEraseConcurrent: on PostgreSQL, batches stored from one
+// connection while customers are erased from another keep the totals
+// exact.
+func TestStoreAndEraseConcurrent(t *testing.T) {
+	dsn := freshDSN(t, Postgres)
+	db := openDB(t, dsn)
+	ctx := context.Background()
+	_, err := db.Migrate(ctx)
+	must(t, err)
+	other := openDB(t, dsn)
+	_, err = db.SaveJourney(ctx, []byte(testJourney))
+	must(t, err)
+	for round := range 6 {
+		rng := rand.New(rand.NewPCG(uint64(round), 99))
+		batch := make([]cxm.Record, 300)
+		for i := range batch {
+			batch[i] = randomRecord(rng)
+		}
+		var wg sync.WaitGroup
+		var storeErr, eraseErr error
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			_, storeErr = db.StoreRecords(ctx, "shop", batch)
+		}()
+		go func() {
+			defer wg.Done()
+			for c := range 12 {
+				if _, err := other.EraseCustomer(ctx, "shop", fmt.Sprintf("c%d", c)); err != nil {
+					eraseErr = err
+					return
+				}
+			}
+		}()
+		wg.Wait()
+		must(t, storeErr)
+		must(t, eraseErr)
+		checkTotals(t, db, "shop", fmt.Sprintf("round %d", round))
+	}
+}
