@@ -168,9 +168,15 @@ func (db *DB) StoreRecords(ctx context.Context, journeyID string, recs []cxm.Rec
 	})
 	err = db.tx(ctx, func(tx *sql.Tx) error {
 		res = StoreResult{}
+		// Prepared once a batch: parsing the INSERT was 40% of the time.
+		insert, err := tx.PrepareContext(ctx, insertRecordSQL)
+		if err != nil {
+			return err
+		}
+		defer insert.Close()
 		d := delta{}
 		for _, i := range order {
-			replaced, err := db.storeRecord(ctx, tx, j, cfg, &recs[i], d)
+			replaced, err := db.storeRecord(ctx, tx, insert, j, cfg, &recs[i], d)
 			if err != nil {
 				return fmt.Errorf("record %s/%s: %w", recs[i].Source, recs[i].ID, err)
 			}
@@ -229,8 +235,13 @@ func recordRow(j *cxm.Journey, r *cxm.Record) ([]any, string, map[string]string,
 		r.Comment, compound, string(mj), string(aj), r.Event, optF(r.Value)}, day, attrs, nil
 }
 
+const insertRecordSQL = `INSERT INTO records (journey_id, source, record_id, at, day, customer, employee,
+	stage, nps, csat, ces, comment, compound, measures, attributes, event, value)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+	ON CONFLICT (journey_id, source, record_id) DO NOTHING`
+
 // storeRecord inserts or replaces one record in tx and notes its totals in d.
-func (db *DB) storeRecord(ctx context.Context, tx *sql.Tx, j *cxm.Journey, cfg listen.Config, r *cxm.Record, d delta) (bool, error) {
+func (db *DB) storeRecord(ctx context.Context, tx *sql.Tx, insert *sql.Stmt, j *cxm.Journey, cfg listen.Config, r *cxm.Record, d delta) (bool, error) {
 	vals, day, attrs, err := recordRow(j, r)
 	if err != nil {
 		return false, err
@@ -248,10 +259,7 @@ func (db *DB) storeRecord(ctx context.Context, tx *sql.Tx, j *cxm.Journey, cfg l
 	// A concurrent erasure may delete the row between the insert that met
 	// it and the read that locks it: then the insert is tried again.
 	for range 3 {
-		ins, err := tx.ExecContext(ctx, `INSERT INTO records (journey_id, source, record_id, at, day, customer, employee,
-			stage, nps, csat, ces, comment, compound, measures, attributes, event, value)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
-			ON CONFLICT (journey_id, source, record_id) DO NOTHING`, args...)
+		ins, err := insert.ExecContext(ctx, args...)
 		if err != nil {
 			return false, err
 		}
