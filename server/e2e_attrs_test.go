@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cxmhq/cxm/internal/browsertest"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/cxmhq/cxm"
@@ -20,8 +22,8 @@ import (
 // radio buttons, a longer one a select; both offer "Prefer not to say", and
 // nothing is a text box (scoring.md 4.12). Screenshots survey-attrs-*.png.
 func TestAttributeQuestionInBrowser(t *testing.T) {
-	browser := findBrowser(t)
-	shots, _ := screenshotDir(t)
+	browser := browsertest.Find(t)
+	shots, _ := browsertest.ShotsDir(t)
 	ctx := t.Context()
 	db, _, ts := startServer(t)
 	user, err := db.CreateUser(ctx, "lead@example.com", cxm.RoleAdmin, "unused")
@@ -59,7 +61,7 @@ func TestAttributeQuestionInBrowser(t *testing.T) {
 	var invs struct{ Invitations []struct{ URL string } }
 	json.Unmarshal(api(fmt.Sprintf("/api/v1/assessments/%d/invitations", created.ID), map[string]any{"count": 1}), &invs)
 
-	allocCtx := startBrowser(t, ctx, browser, 1280, 900)
+	allocCtx := browsertest.Start(t, ctx, browser, 1280, 900)
 	tctx, cancel := chromedp.NewContext(allocCtx)
 	defer cancel()
 	b := &e2eTab{t: t, ctx: tctx, shots: shots}

@@ -1,13 +1,11 @@
 package server
 
 import (
-	"context"
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"testing"
-	"time"
+
+	"github.com/cxmhq/cxm/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 
@@ -24,40 +22,14 @@ import (
 // progress pages at 1280 and 390 px go to $CXM_SCREENSHOTS (or a temporary
 // directory).
 func TestPlanAcrossWavesInBrowser(t *testing.T) {
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the browser test needs Chromium on PATH")
-		}
-		t.Skip("skipped: no Chromium on PATH")
-	}
-	shots := os.Getenv("CXM_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	browser := browsertest.Find(t)
+	shots, _ := browsertest.ShotsDir(t)
 	e := actEnv(t, testdb.SQLite)
 	first := e.newAssessment(map[string]any{"name": "CX pulse 2027", "framework": "act", "min_group": 3})
 	e.respond(first, wave1...)
 	e.closeAssessment(first)
 
-	bctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bctx,
-		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
+	allocCtx := browsertest.Start(t, t.Context(), browser, 1280, 900)
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
 	b := browserTab{t: t, tab: tab, base: e.ts.URL, shots: shots}

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cxmhq/cxm/internal/browsertest"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/cxmhq/cxm"
@@ -24,8 +26,8 @@ import (
 // question with the line against names; once closed, the dashboard lists
 // the comments, escaped, without groups. Screenshots comments-*.png.
 func TestCommentsInBrowser(t *testing.T) {
-	browser := findBrowser(t)
-	shots, _ := screenshotDir(t)
+	browser := browsertest.Find(t)
+	shots, _ := browsertest.ShotsDir(t)
 	ctx := t.Context()
 	db, _, ts := startServer(t)
 	const email, password = "facilitator.comments@example.com", "comments password 2027"
@@ -63,7 +65,7 @@ func TestCommentsInBrowser(t *testing.T) {
 	var invs struct{ Invitations []struct{ Token, URL string } }
 	json.Unmarshal(api(fmt.Sprintf("/api/v1/assessments/%d/invitations", created.ID), map[string]any{"count": 7}, 201), &invs)
 
-	allocCtx := startBrowser(t, ctx, browser, 1280, 900)
+	allocCtx := browsertest.Start(t, ctx, browser, 1280, 900)
 	tctx, cancel := chromedp.NewContext(allocCtx)
 	defer cancel()
 	b := &e2eTab{t: t, ctx: tctx, shots: shots}

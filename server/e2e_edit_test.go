@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cxmhq/cxm/internal/browsertest"
+
 	"github.com/chromedp/chromedp"
 
 	"github.com/cxmhq/cxm"
@@ -22,8 +24,8 @@ import (
 // The pages are looked at at 1280 and 390 px (screenshots as in
 // TestEndToEnd: every one with $CXM_SCREENSHOTS set).
 func TestEditInBrowser(t *testing.T) {
-	browser := findBrowser(t)
-	shots, all := screenshotDir(t)
+	browser := browsertest.Find(t)
+	shots, all := browsertest.ShotsDir(t)
 	ctx := t.Context()
 	db, _, ts := startServer(t)
 
@@ -101,7 +103,7 @@ func TestEditInBrowser(t *testing.T) {
 	}
 	pilot := create("Pilot, do not use")
 
-	allocCtx := startBrowser(t, ctx, browser, 1280, 900)
+	allocCtx := browsertest.Start(t, ctx, browser, 1280, 900)
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
 	b := &e2eTab{t: t, ctx: tab, shots: shots, all: all}

@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/cxmhq/cxm/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 
@@ -25,25 +25,8 @@ import (
 // Screenshots at 1280 and 390 px: links-*, preview-*, import-errors-*,
 // dashboard-imported-*.
 func TestPreviewAndImportInBrowser(t *testing.T) {
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the browser test needs Chromium or Chrome on PATH")
-		}
-		t.Skip("skipped: no Chromium or Chrome on PATH")
-	}
-	shots := os.Getenv("CXM_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	browser := browsertest.Find(t)
+	shots, _ := browsertest.ShotsDir(t)
 	e := newEnv(t, testdb.SQLite)
 	id := e.newAssessment(map[string]any{"name": "Paper round 2027", "framework": "temkin-four", "min_group": 3,
 		"attributes": []any{attr("department", "Sales", "Customer Service", "Operations")}})
@@ -60,16 +43,7 @@ func TestPreviewAndImportInBrowser(t *testing.T) {
 		responseRow("p2,Customer service", len(items), "3")+"\n"+
 		responseRow("p3,", len(items), "2")+"\n"), 0o644)
 
-	bctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bctx,
-		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
+	allocCtx := browsertest.Start(t, t.Context(), browser, 1280, 900)
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
 	b := &browserTab{t: t, tab: tab, base: e.ts.URL, shots: shots}

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/cxmhq/cxm/internal/browsertest"
+
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
@@ -26,8 +28,8 @@ import (
 // German, the language switch changes it and is kept, and the answers are
 // stored. Screenshots survey-de-*.png.
 func TestGermanRespondentOnPhone(t *testing.T) {
-	browser := findBrowser(t)
-	shots, _ := screenshotDir(t)
+	browser := browsertest.Find(t)
+	shots, _ := browsertest.ShotsDir(t)
 	ctx := t.Context()
 	db, _, ts := startServer(t)
 	user, err := db.CreateUser(ctx, "lead@example.com", cxm.RoleAdmin, "unused")
@@ -67,7 +69,7 @@ func TestGermanRespondentOnPhone(t *testing.T) {
 	json.Unmarshal(api(fmt.Sprintf("/api/v1/assessments/%d/invitations", created.ID), "application/json", []byte(`{"count": 1}`)), &invs)
 	link := invs.Invitations[0].URL
 
-	allocCtx := startBrowser(t, ctx, browser, 390, 844)
+	allocCtx := browsertest.Start(t, ctx, browser, 390, 844)
 	tctx, cancel := chromedp.NewContext(allocCtx)
 	defer cancel()
 	b := &e2eTab{t: t, ctx: tctx, shots: shots}

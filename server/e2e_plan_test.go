@@ -5,11 +5,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/cxmhq/cxm/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 
@@ -26,25 +26,8 @@ import (
 // Screenshots of each page, on a desktop and on a phone, go to
 // $CXM_SCREENSHOTS (or to a temporary directory) for people to look at.
 func TestPlanInBrowser(t *testing.T) {
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the browser test needs Chromium or Chrome on PATH")
-		}
-		t.Skip("skipped: no Chromium or Chrome on PATH")
-	}
-	shots := os.Getenv("CXM_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	browser := browsertest.Find(t)
+	shots, _ := browsertest.ShotsDir(t)
 
 	e := actEnv(t, testdb.SQLite)
 	ctx := context.Background()
@@ -75,16 +58,7 @@ func TestPlanInBrowser(t *testing.T) {
 	e.respond(second, answers{3, 4, 4, "Sales"}, answers{4, 4, 4, "Sales"}, answers{4, 5, 4, "Sales"}, answers{4, 5, 4, "Service"},
 		answers{2, 4, 4, "Service"}, answers{3, 3, 5, "Service"}, answers{1, 1, 1, "Legal"})
 
-	bctx, cancel := context.WithTimeout(t.Context(), 120*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bctx,
-		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
+	allocCtx := browsertest.Start(t, t.Context(), browser, 1280, 900)
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
 	do := func(steps ...chromedp.Action[chromedp.Void]) {

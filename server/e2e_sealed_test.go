@@ -4,11 +4,12 @@ import (
 	"context"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cxmhq/cxm/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 
@@ -22,23 +23,8 @@ import (
 // server receives one invitation each; the dashboard counts them and the
 // reminder button mails everyone again, without a link.
 func TestSealedInvitationsInBrowser(t *testing.T) {
-	browser := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			browser = p
-			break
-		}
-	}
-	if browser == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("the browser test needs Chromium or Chrome on PATH")
-		}
-		t.Skip("skipped: no Chromium or Chrome on PATH")
-	}
-	shots := os.Getenv("CXM_SCREENSHOTS")
-	if shots == "" {
-		shots = t.TempDir()
-	}
+	browser := browsertest.Find(t)
+	shots, _ := browsertest.ShotsDir(t)
 	e := newEnv(t, testdb.SQLite)
 	smtpSrv := smtptest.Start(t, smtptest.Options{})
 	client, err := mail.NewClient(smtpSrv.URL())
@@ -55,16 +41,7 @@ func TestSealedInvitationsInBrowser(t *testing.T) {
 	defer func() { stop(); <-done }()
 	id := e.newAssessment(map[string]any{"name": "Spring check", "framework": "temkin-four", "min_group": 3})
 
-	bctx, cancel := context.WithTimeout(t.Context(), 90*time.Second)
-	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bctx,
-		chromedp.ExecPath(browser), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
-	)
-	defer cancelAlloc()
+	allocCtx := browsertest.Start(t, t.Context(), browser, 1280, 900)
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
 	do := func(steps ...chromedp.Action[chromedp.Void]) {

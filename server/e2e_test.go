@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -19,7 +18,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/cxmhq/cxm/internal/browsertest"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -44,8 +44,8 @@ import (
 // when it is set; otherwise only those of the survey, the thank-you page and
 // the dashboard, to a temporary directory.
 func TestEndToEnd(t *testing.T) {
-	browser := findBrowser(t)
-	shots, all := screenshotDir(t)
+	browser := browsertest.Find(t)
+	shots, all := browsertest.ShotsDir(t)
 	ctx := t.Context()
 	_, srv, ts := startServer(t)
 	setupLink, err := srv.CreateSetupLink(ctx, ts.URL)
@@ -55,7 +55,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// One browser; the admin in its default context, the respondent later
 	// in a fresh browser context that shares no cookies with it.
-	allocCtx := startBrowser(t, ctx, browser, 1280, 900)
+	allocCtx := browsertest.Start(t, ctx, browser, 1280, 900)
 	admin, cancelAdmin := chromedp.NewContext(allocCtx)
 	defer cancelAdmin()
 	b := &e2eTab{t: t, ctx: admin, shots: shots, all: all}
@@ -445,23 +445,6 @@ func expectedScore(f *cxm.Framework, c cxm.Competency, answers []map[string]stri
 	return sum / float64(n)
 }
 
-// findBrowser returns the path of Chromium or Chrome; without one the test
-// is skipped, except in CI where it fails.
-func findBrowser(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "the end-to-end test needs Chromium or Chrome on PATH (e.g. apt-get install chromium)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	t.Skip("skipped: " + msg)
-	return ""
-}
-
 // e2eTab is one browser tab with the test's assertions.
 type e2eTab struct {
 	t     *testing.T
@@ -605,19 +588,6 @@ func (b *e2eTab) print(fn func()) {
 	b.do(media(""), chromedp.EmulateViewport(1280, 900))
 }
 
-// screenshotDir is where screenshots go: $CXM_SCREENSHOTS (then every
-// screenshot is taken, all is true) or a temporary directory.
-func screenshotDir(t *testing.T) (dir string, all bool) {
-	dir = os.Getenv("CXM_SCREENSHOTS")
-	if dir == "" {
-		return t.TempDir(), false
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	return dir, true
-}
-
 // startServer serves a fresh SQLite installation over real HTTP until the
 // test ends.
 func startServer(t *testing.T) (*store.DB, *server.Server, *httptest.Server) {
@@ -638,29 +608,4 @@ func startServer(t *testing.T) (*store.DB, *server.Server, *httptest.Server) {
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
 	return db, srv, ts
-}
-
-// startBrowser starts headless Chromium with the flags this machine needs
-// (no sandbox as root, nothing fetched from outside) and a fresh profile;
-// it is stopped when the test ends, or after 90 s at the latest.
-func startBrowser(t *testing.T, ctx context.Context, browser string, width, height int) context.Context {
-	t.Helper()
-	bctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	t.Cleanup(cancel)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(bctx,
-		chromedp.ExecPath(browser),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(width, height),
-	)
-	t.Cleanup(cancelAlloc)
-	return allocCtx
 }

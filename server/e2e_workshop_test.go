@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cxmhq/cxm/internal/browsertest"
+
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -28,8 +30,8 @@ import (
 // and workshop-phone.png go to $CXM_SCREENSHOTS, or to a temporary
 // directory; with CXM_SCREENSHOTS set, whole-page ones too.
 func TestWorkshopEndToEnd(t *testing.T) {
-	browser := findBrowser(t)
-	shots, all := screenshotDir(t)
+	browser := browsertest.Find(t)
+	shots, all := browsertest.ShotsDir(t)
 	ctx := t.Context()
 	db, _, ts := startServer(t)
 
@@ -118,7 +120,7 @@ func TestWorkshopEndToEnd(t *testing.T) {
 		t.Fatalf("the answers were meant to make Employee Engagement the weakest, not %s", order[0].Name)
 	}
 
-	allocCtx := startBrowser(t, ctx, browser, 1280, 720)
+	allocCtx := browsertest.Start(t, ctx, browser, 1280, 720)
 	tab, cancelTab := chromedp.NewContext(allocCtx)
 	defer cancelTab()
 	b := &e2eTab{t: t, ctx: tab, shots: shots, all: all}
