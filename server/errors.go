@@ -7,7 +7,7 @@ import (
 	"net/http"
 
 	"github.com/cxmhq/cxm"
-	"github.com/cxmhq/cxm/server/respond"
+	"github.com/cxmhq/cxm/respond"
 )
 
 // Error is a failure with the HTTP status and, for bad input, the field at

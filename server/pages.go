@@ -13,7 +13,7 @@ import (
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/i18n"
 	"github.com/cxmhq/cxm/score"
-	"github.com/cxmhq/cxm/server/respond"
+	"github.com/cxmhq/cxm/respond"
 )
 
 //go:embed templates/*.html

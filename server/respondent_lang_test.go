@@ -15,7 +15,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/internal/testdb"
-	"github.com/cxmhq/cxm/server/respond"
+	"github.com/cxmhq/cxm/respond"
 )
 
 // getAs fetches a respondent's page with an Accept-Language header and

@@ -19,7 +19,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
-	"github.com/cxmhq/cxm/server/respond"
+	"github.com/cxmhq/cxm/respond"
 	"github.com/cxmhq/cxm/store"
 )
 

@@ -6,7 +6,7 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/i18n"
-	"github.com/cxmhq/cxm/server/respond"
+	"github.com/cxmhq/cxm/respond"
 )
 
 // surveyHost gives package respond, the respondent's pages, what it needs
