@@ -12,8 +12,8 @@ import (
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/i18n"
-	"github.com/cxmhq/cxm/score"
 	"github.com/cxmhq/cxm/respond"
+	"github.com/cxmhq/cxm/score"
 )
 
 //go:embed templates/*.html

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/cxmhq/cxm/internal/testdb"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +16,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cxmhq/cxm/internal/testdb"
 
 	"github.com/cxmhq/cxm"
 	"github.com/cxmhq/cxm/framework"
