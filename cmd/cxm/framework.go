@@ -155,52 +155,14 @@ func newFrameworkLintCmd() *cobra.Command {
 	}
 	format := addFormat(cmd, "text", "json")
 	cmd.RunE = func(cmd *cobra.Command, files []string) error {
-		type report struct {
-			File   string   `json:"file"`
-			OK     bool     `json:"ok"`
-			ID     string   `json:"id,omitempty"`
-			Errors []string `json:"errors"`
-			// Warnings do not fail the lint: a translation some texts lack.
-			Warnings []string `json:"warnings,omitempty"`
-		}
-		var reports []report
-		var all cxm.ErrorList
-		for _, name := range files {
-			r := report{File: name, Errors: []string{}}
+		return runLint(cmd, format.value, files, func(name string) linted {
 			f, warns, err := framework.LoadLint(name)
-			for _, w := range warns {
-				r.Warnings = append(r.Warnings, w.Error())
-				if format.value == "text" {
-					fmt.Fprintln(cmd.OutOrStdout(), w.Error())
-				}
+			if err != nil {
+				return linted{warnings: warns, err: err}
 			}
-			switch e := err.(type) {
-			case nil:
-				r.OK, r.ID = true, f.ID
-				if format.value == "text" {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%s version %d: %d stages, %d competencies, %d statements)\n",
-						name, f.ID, f.Version, len(f.Stages), len(f.Competencies), f.NumItems())
-				}
-			case cxm.ErrorList:
-				all = append(all, e...)
-				for _, x := range e {
-					r.Errors = append(r.Errors, x.Error())
-				}
-			default:
-				all = append(all, cxm.Error{File: name, Msg: err.Error()})
-				r.Errors = append(r.Errors, err.Error())
-			}
-			reports = append(reports, r)
-		}
-		if format.value == "json" {
-			if err := writeJSON(cmd.OutOrStdout(), reports); err != nil {
-				return err
-			}
-		}
-		if len(all) > 0 {
-			return all
-		}
-		return nil
+			return linted{id: f.ID, warnings: warns, summary: fmt.Sprintf("%s version %d: %d stages, %d competencies, %d statements",
+				f.ID, f.Version, len(f.Stages), len(f.Competencies), f.NumItems())}
+		})
 	}
 	return cmd
 }

@@ -162,44 +162,14 @@ func newJourneyLintCmd() *cobra.Command {
 	}
 	format := addFormat(cmd, "text", "json")
 	cmd.RunE = func(cmd *cobra.Command, files []string) error {
-		type report struct {
-			File   string   `json:"file"`
-			OK     bool     `json:"ok"`
-			ID     string   `json:"id,omitempty"`
-			Errors []string `json:"errors"`
-		}
-		var reports []report
-		var all cxm.ErrorList
-		for _, name := range files {
-			r := report{File: name, Errors: []string{}}
+		return runLint(cmd, format.value, files, func(name string) linted {
 			j, err := journey.Load(name)
-			switch e := err.(type) {
-			case nil:
-				r.OK, r.ID = true, j.ID
-				if format.value == "text" {
-					fmt.Fprintf(cmd.OutOrStdout(), "%s: ok (%s version %d: %d stages, %d sources, %d routes)\n",
-						name, j.ID, j.Version, len(j.Stages), len(j.Sources), len(j.Routes))
-				}
-			case cxm.ErrorList:
-				all = append(all, e...)
-				for _, x := range e {
-					r.Errors = append(r.Errors, x.Error())
-				}
-			default:
-				all = append(all, cxm.Error{File: name, Msg: err.Error()})
-				r.Errors = append(r.Errors, err.Error())
+			if err != nil {
+				return linted{err: err}
 			}
-			reports = append(reports, r)
-		}
-		if format.value == "json" {
-			if err := writeJSON(cmd.OutOrStdout(), reports); err != nil {
-				return err
-			}
-		}
-		if len(all) > 0 {
-			return all
-		}
-		return nil
+			return linted{id: j.ID, summary: fmt.Sprintf("%s version %d: %d stages, %d sources, %d routes",
+				j.ID, j.Version, len(j.Stages), len(j.Sources), len(j.Routes))}
+		})
 	}
 	return cmd
 }
