@@ -34,7 +34,14 @@ func Percentile(x float64, peers []float64) float64 {
 	if len(peers) == 0 {
 		return math.NaN()
 	}
-	below, equal := 0, 0
+	below, equal := Rank(x, peers)
+	return 100 * (float64(below) + 0.5*float64(equal)) / float64(len(peers))
+}
+
+// Rank counts the peers below x and those equal to it (within
+// TieTolerance), as Percentile does, so that words about a position agree
+// with its percentile.
+func Rank(x float64, peers []float64) (below, equal int) {
 	for _, p := range peers {
 		switch {
 		case math.Abs(p-x) <= TieTolerance:
@@ -43,7 +50,7 @@ func Percentile(x float64, peers []float64) float64 {
 			below++
 		}
 	}
-	return 100 * (float64(below) + 0.5*float64(equal)) / float64(len(peers))
+	return below, equal
 }
 
 // Quantile is the q-quantile (0 ≤ q ≤ 1; clamped) of values sorted in

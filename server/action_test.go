@@ -703,6 +703,8 @@ func TestPercentileWords(t *testing.T) {
 		{99, []float64{10, 20, 50, 60, 70}, "higher than all 5 peers"},
 		{1, []float64{10, 20, 50, 60, 70}, "lower than all 5 peers"},
 		{10, []float64{10, 20, 50, 60, 70}, "10th percentile of 5 peers: higher than 0, level with 1"},
+		// The same answers in another order (scoring.md 5.3): 3e-14 apart is level.
+		{67.68867924528297, []float64{40, 50, 55.5, 60, 67.688679245283, 80, 90}, "64th percentile of 7 peers: higher than 4, level with 1"},
 	} {
 		if got := percentileWords(pos(tc.x, tc.peers), tc.peers); got != tc.want {
 			t.Errorf("%v among %v: %q, want %q", tc.x, tc.peers, got, tc.want)

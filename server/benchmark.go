@@ -101,15 +101,7 @@ type benchmarkRow struct {
 // level with 2"; at the ends "higher than all 14 peers", "lower than all 14
 // peers".
 func percentileWords(p score.PeerPosition, peers []float64) string {
-	below, equal := 0, 0
-	for _, x := range peers {
-		switch {
-		case x < p.Score:
-			below++
-		case x == p.Score:
-			equal++
-		}
-	}
+	below, equal := score.Rank(p.Score, peers)
 	n := len(peers)
 	switch {
 	case below == n:
