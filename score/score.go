@@ -371,8 +371,7 @@ func rwg(acc *compAcc, options int) *float64 {
 		mean += m.variance()
 	}
 	mean /= j
-	a := float64(options)
-	sigma := (a*a - 1) / 12
+	sigma := RandomVariance(options)
 	if mean > sigma {
 		return ptr(0)
 	}

@@ -233,7 +233,7 @@ const (
 func workshopCompetencyOf(f *cxm.Framework, res *score.Result, id string) *workshopCompetency {
 	fc := f.Competency(id)
 	cur := &workshopCompetency{ID: id, Name: fc.Name, Summary: fc.Summary,
-		RandomVariance: strconv.FormatFloat(randomVariance(f.Scale.Options()), 'f', 2, 64)}
+		RandomVariance: strconv.FormatFloat(score.RandomVariance(f.Scale.Options()), 'f', 2, 64)}
 	c := res.Competency(id)
 	if c == nil {
 		return cur
@@ -292,38 +292,6 @@ func workshopBar(f *cxm.Framework, cur *workshopCompetency, width float64, suffi
 	})
 }
 
-// answerVariance is the sample variance (n − 1) of the answers whose
-// counts are given (counts[i] answered the i-th option), and n; ok is
-// false below two answers.
-func answerVariance(counts []int) (variance float64, n int, ok bool) {
-	var sum float64
-	for i, c := range counts {
-		if c > 0 {
-			n += c
-			sum += float64(c) * float64(i)
-		}
-	}
-	if n < 2 {
-		return 0, n, false
-	}
-	mean := sum / float64(n)
-	var ss float64
-	for i, c := range counts {
-		if c > 0 {
-			d := float64(i) - mean
-			ss += float64(c) * d * d
-		}
-	}
-	return ss / float64(n-1), n, true
-}
-
-// randomVariance is σ²_EU = (A² − 1)/12, the variance of answers picked at
-// random among A options.
-func randomVariance(options int) float64 {
-	a := float64(options)
-	return (a*a - 1) / 12
-}
-
 // disagreementWords puts a statement's variance into words, against the
 // variance of random answers and with rwg's thresholds.
 func disagreementWords(variance, random float64) (string, bool) {
@@ -348,10 +316,10 @@ func disagreementWords(variance, random float64) (string, bool) {
 // answer variance, largest first; ties keep the framework's order.
 // Statements everyone answered alike are no prompt.
 func mostDisagreed(f *cxm.Framework, c *cxm.Competency, items []score.Item, k int) []workshopPrompt {
-	random := randomVariance(f.Scale.Options())
+	random := score.RandomVariance(f.Scale.Options())
 	var out []workshopPrompt
 	for _, it := range c.Items {
-		v, n, ok := answerVariance(itemCounts(items, it.ID))
+		v, n, ok := score.AnswerVariance(itemCounts(items, it.ID))
 		if !ok || v == 0 {
 			continue // nothing to discuss: too few answers, or all the same
 		}
