@@ -407,21 +407,12 @@ func (db *DB) AddResponse(ctx context.Context, assessmentID int64, r cxm.StoredR
 	return db.AddResponses(ctx, assessmentID, []cxm.StoredResponse{r})
 }
 
-// AddResponses stores responses without invitations (an import), all or
-// none. An unknown assessment is cxm.ErrNotFound.
+// AddResponses stores responses without invitations (tests and bulk
+// loads), all or none. An unknown assessment is cxm.ErrNotFound.
 func (db *DB) AddResponses(ctx context.Context, assessmentID int64, rs []cxm.StoredResponse) error {
-	type enc struct{ attrs, answers string }
-	encs := make([]enc, len(rs))
-	values := map[[2]string]int{} // for the participation counters
-	for i, r := range rs {
-		a, b, err := encodeResponse(r)
-		if err != nil {
-			return fmt.Errorf("response %d: %w", i+1, err)
-		}
-		encs[i] = enc{a, b}
-		for k, v := range r.Attributes {
-			values[[2]string{k, v}]++
-		}
+	encs, values, err := encodeResponses(rs)
+	if err != nil {
+		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -431,18 +422,48 @@ func (db *DB) AddResponses(ctx context.Context, assessmentID int64, rs []cxm.Sto
 		if n == 0 {
 			return cxm.ErrNotFound
 		}
-		stmt, err := tx.PrepareContext(ctx, submitInsert)
-		if err != nil {
+		if err := insertResponses(ctx, tx, assessmentID, encs); err != nil {
 			return err
-		}
-		defer stmt.Close()
-		for _, e := range encs {
-			if err := insertResponse(ctx, stmt, assessmentID, e.attrs, e.answers); err != nil {
-				return err
-			}
 		}
 		return addCounts(ctx, tx, shard(), assessmentID, len(rs), 0, values, false)
 	})
+}
+
+// encodedResponse is a response as its row stores it.
+type encodedResponse struct{ attrs, answers string }
+
+// encodeResponses encodes responses for their rows and counts their
+// attribute values for the participation counters.
+func encodeResponses(rs []cxm.StoredResponse) ([]encodedResponse, map[[2]string]int, error) {
+	encs := make([]encodedResponse, len(rs))
+	values := map[[2]string]int{}
+	for i, r := range rs {
+		a, b, err := encodeResponse(r)
+		if err != nil {
+			return nil, nil, fmt.Errorf("response %d: %w", i+1, err)
+		}
+		encs[i] = encodedResponse{a, b}
+		for k, v := range r.Attributes {
+			values[[2]string{k, v}]++
+		}
+	}
+	return encs, values, nil
+}
+
+// insertResponses writes encoded responses in tx with one prepared
+// statement.
+func insertResponses(ctx context.Context, tx *sql.Tx, assessmentID int64, encs []encodedResponse) error {
+	stmt, err := tx.PrepareContext(ctx, submitInsert)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, e := range encs {
+		if err := insertResponse(ctx, stmt, assessmentID, e.attrs, e.answers); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // EachResponse calls fn with every response of an assessment in the order

@@ -34,37 +34,16 @@ func (db *DB) ImportResponses(ctx context.Context, assessmentID int64, rs []cxm.
 	if len(rs) == 0 {
 		return fmt.Errorf("an import needs at least one response")
 	}
-	type enc struct{ attrs, answers string }
-	encs := make([]enc, len(rs))
-	values := map[[2]string]int{}
-	for i, r := range rs {
-		a, b, err := encodeResponse(r)
-		if err != nil {
-			return fmt.Errorf("response %d: %w", i+1, err)
-		}
-		encs[i] = enc{a, b}
-		for k, v := range r.Attributes {
-			values[[2]string{k, v}]++
-		}
+	encs, values, err := encodeResponses(rs)
+	if err != nil {
+		return err
 	}
 	return db.tx(ctx, func(tx *sql.Tx) error {
-		var status string
-		err := tx.QueryRowContext(ctx, "SELECT status FROM assessments WHERE id = $1", assessmentID).Scan(&status)
-		if err != nil {
-			return notFound(err)
-		}
-		if status != string(cxm.StatusOpen) {
-			return cxm.ErrClosed
-		}
-		stmt, err := tx.PrepareContext(ctx, submitInsert)
-		if err != nil {
+		if err := checkOpen(ctx, tx, assessmentID); err != nil {
 			return err
 		}
-		defer stmt.Close()
-		for _, e := range encs {
-			if err := insertResponse(ctx, stmt, assessmentID, e.attrs, e.answers); err != nil {
-				return err
-			}
+		if err := insertResponses(ctx, tx, assessmentID, encs); err != nil {
+			return err
 		}
 		if err := addCounts(ctx, tx, shard(), assessmentID, len(rs), len(rs), values, true); err != nil {
 			return err
