@@ -1,10 +1,8 @@
 package server_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -45,26 +43,7 @@ func TestEditInBrowser(t *testing.T) {
 	if _, err := db.CreateAPIToken(ctx, user.ID, "edit e2e", server.HashToken(token)); err != nil {
 		t.Fatal(err)
 	}
-	api := func(method, path string, body any) (int, []byte) {
-		t.Helper()
-		var rd io.Reader
-		if body != nil {
-			js, _ := json.Marshal(body)
-			rd = bytes.NewReader(js)
-		}
-		req, _ := http.NewRequestWithContext(ctx, method, ts.URL+path, rd)
-		req.Header.Set("Content-Type", "application/json")
-		if !strings.HasPrefix(path, "/api/v1/responses/") {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		out, _ := io.ReadAll(res.Body)
-		return res.StatusCode, out
-	}
+	api := apiCaller(t, ctx, ts.URL, token)
 	create := func(name string) int64 {
 		t.Helper()
 		status, out := api("POST", "/api/v1/assessments", map[string]any{"name": name, "framework": "temkin-four", "min_group": 3,

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -48,26 +49,7 @@ func TestWorkshopEndToEnd(t *testing.T) {
 	if _, err := db.CreateAPIToken(ctx, user.ID, "workshop e2e", server.HashToken(token)); err != nil {
 		t.Fatal(err)
 	}
-	api := func(method, path string, body any) (int, []byte) {
-		t.Helper()
-		var rd io.Reader
-		if body != nil {
-			js, _ := json.Marshal(body)
-			rd = bytes.NewReader(js)
-		}
-		req, _ := http.NewRequestWithContext(ctx, method, ts.URL+path, rd)
-		req.Header.Set("Content-Type", "application/json")
-		if !strings.HasPrefix(path, "/api/v1/responses/") {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		out, _ := io.ReadAll(res.Body)
-		return res.StatusCode, out
-	}
+	api := apiCaller(t, ctx, ts.URL, token)
 
 	// An assessment with six responses, through the API.
 	status, out := api("POST", "/api/v1/assessments", map[string]any{"name": "Leadership offsite, spring 2027", "framework": "temkin-four", "min_group": 3,
@@ -256,4 +238,30 @@ func workshopE2EAnswers() []map[string]string {
 		out = append(out, m)
 	}
 	return out
+}
+
+// apiCaller sends JSON requests to the API at base with the bearer token
+// (never to a respondent's route, whose token is in the path) and returns
+// the status and body.
+func apiCaller(t *testing.T, ctx context.Context, base, token string) func(method, path string, body any) (int, []byte) {
+	return func(method, path string, body any) (int, []byte) {
+		t.Helper()
+		var rd io.Reader
+		if body != nil {
+			js, _ := json.Marshal(body)
+			rd = bytes.NewReader(js)
+		}
+		req, _ := http.NewRequestWithContext(ctx, method, base+path, rd)
+		req.Header.Set("Content-Type", "application/json")
+		if !strings.HasPrefix(path, "/api/v1/responses/") {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		out, _ := io.ReadAll(res.Body)
+		return res.StatusCode, out
+	}
 }
